@@ -1,0 +1,29 @@
+/**
+ * Builds every activity from injected clients and configuration. Only the worker entrypoint reads
+ * the environment and constructs the clients; tests inject clients pointed at local fakes.
+ */
+import type { WebClient } from '@slack/web-api';
+
+import type { TierflowConfig } from '../domain/config.js';
+import { createGitlabActivities, type GitlabClient } from './gitlab.js';
+import { createPlanActivities } from './plan.js';
+import { createSlackActivities } from './slack.js';
+
+export interface ActivityDeps {
+  config: TierflowConfig;
+  slack: WebClient;
+  helpChannel: string;
+  gitlab: GitlabClient;
+  gitlabProject: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const tier2 = deps.config.registry.tiers.find((t) => t.tier === 2);
+  return {
+    ...createPlanActivities(deps.config),
+    ...createSlackActivities({ slack: deps.slack, helpChannel: deps.helpChannel, tier2Group: tier2?.slackGroup ?? 'it-helpdesk' }),
+    ...createGitlabActivities({ gitlab: deps.gitlab, project: deps.gitlabProject }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

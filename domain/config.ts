@@ -1,0 +1,18 @@
+/**
+ * The whole configuration tierflow runs with, as loaded and validated from the registry folder
+ * by `registry/load.ts` (the only place that reads files). Plain data, safe to pass to workflows.
+ */
+import type { CoverageCalendar } from './calendar.js';
+import type { Registry } from './registry.js';
+import type { ShiftConfig } from './shifts.js';
+import type { SlaPolicy } from './sla-policy.js';
+
+/** Validated configuration. */
+export interface TierflowConfig {
+  registry: Registry;
+  policy: SlaPolicy;
+  calendar: CoverageCalendar;
+  shifts: ShiftConfig;
+  /** Things that were accepted but deserve a look (e.g. tech-stack entries that were skipped). */
+  warnings: string[];
+}

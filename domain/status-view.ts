@@ -1,0 +1,80 @@
+/**
+ * The status of a request as people and tools see it: plain JSON with ISO instants and
+ * human-readable coverage durations, computed from the state at a given `now`.
+ */
+import { formatDuration, formatInstant, type CoverageCalendar } from './calendar.js';
+import { describeState, type RequestState, type RequestStatus } from './request.js';
+import { clockDueAt, remainingCoverage } from './sla-clock.js';
+import type { Priority, RequestType, Tier } from './types.js';
+
+export interface ClockView {
+  kind: string;
+  tier: Tier;
+  state: string;
+  /** ISO instant of breach, null when the clock is not running. */
+  dueAt: string | null;
+  /** Coverage time left, e.g. "1h 40m" (negative after breach: "-20m"). */
+  remaining: string;
+  remainingMs: number;
+}
+
+export interface TimelineView {
+  at: string;
+  actor: string;
+  action: string;
+  note?: string;
+}
+
+/** A request's status: `GET /requests/:id`, the status query and the 202 body. */
+export interface RequestStatusView {
+  id: string;
+  tier: Tier;
+  status: RequestStatus;
+  priority: Priority;
+  system: string | null;
+  type: RequestType;
+  summary: string;
+  requester: string;
+  assignee: string | null;
+  slaBreached: boolean;
+  details: string;
+  clocks: ClockView[];
+  links: { slackThread: string | null; gitlabIssue: string | null };
+  timeline: TimelineView[];
+}
+
+/** Builds the status view of a request at `now`. */
+export function toStatusView(state: RequestState, calendar: CoverageCalendar, now: number): RequestStatusView {
+  return {
+    id: state.id,
+    tier: state.tier,
+    status: state.status,
+    priority: state.priority,
+    system: state.system?.id ?? null,
+    type: state.type,
+    summary: state.summary,
+    requester: state.requester.email,
+    assignee: state.assignee,
+    slaBreached: state.slaBreached,
+    details: describeState(state, calendar, (at) => formatInstant(calendar, at)),
+    clocks: state.clocks.map((clock) => {
+      const due = clockDueAt(clock, calendar);
+      const remainingMs = remainingCoverage(clock, calendar, now);
+      return {
+        kind: clock.kind,
+        tier: clock.tier,
+        state: clock.state,
+        dueAt: due === null ? null : new Date(due).toISOString(),
+        remaining: (remainingMs < 0 ? '-' : '') + formatDuration(Math.abs(remainingMs)),
+        remainingMs,
+      };
+    }),
+    links: { slackThread: state.links.slackThread, gitlabIssue: state.links.gitlabIssue },
+    timeline: state.timeline.map((e) => ({
+      at: new Date(e.at).toISOString(),
+      actor: e.actor,
+      action: e.action,
+      ...(e.note ? { note: e.note } : {}),
+    })),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Sandbox mode: the Slack and GitLab emulators started together, for tests and for running the
+ * product without credentials, with a JSON summary of what they received (served at `GET /sandbox`).
+ */
+import { type FailureKind, type RecordedCall } from './http-emulator.js';
+import { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator } from './gitlab-emulator.js';
+import { createSlackEmulator, type SlackChannel, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
+
+export { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator, type GitlabEmulatorOptions, type GitlabIssue, type GitlabNote } from './gitlab-emulator.js';
+export { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackThread, type SlackUsergroupConfig } from './slack-emulator.js';
+export { type Failure, type FailureKind, type RecordedCall } from './http-emulator.js';
+
+/** Slack user groups served by default: the help desk tiers and one system-owner group. */
+export const DEFAULT_USERGROUPS: SlackUsergroupConfig[] = [
+  { id: 'S0HELPDESK', handle: 'it-helpdesk-analysts', name: 'IT Helpdesk Analysts' },
+  { id: 'S0CSENG', handle: 'corpsec-engineers', name: 'Corporate Security Engineers' },
+  { id: 'S0CSAUTO', handle: 'corpsec-automation', name: 'Corporate Security Automation' },
+  { id: 'S0CSLEAD', handle: 'corpsec-leadership', name: 'Corporate Security Leadership' },
+  { id: 'S0OKTA', handle: 'sysowners-okta-sso', name: 'System Owners: Okta SSO' },
+];
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  slackPort?: number;
+  gitlabPort?: number;
+  /** GitLab project path served (default {@link DEFAULT_GITLAB_PROJECT}). */
+  project?: string;
+  usergroups?: SlackUsergroupConfig[];
+  channels?: SlackChannel[];
+}
+
+/** One message as summarised in a snapshot. */
+export interface SnapshotMessage {
+  ts: string;
+  text: string;
+  edited: boolean;
+  eventType?: string;
+  blocks: number;
+}
+
+/** A JSON-serialisable summary of everything the emulators hold and received. */
+export interface SandboxSnapshot {
+  slack: {
+    url: string;
+    channels: Array<{ channel: string; threads: Array<SnapshotMessage & { replies: SnapshotMessage[] }> }>;
+    ephemerals: Array<{ channel: string; user: string; text: string }>;
+    viewsOpened: number;
+  };
+  gitlab: {
+    url: string;
+    projects: Array<{
+      path: string;
+      issues: Array<{ iid: number; title: string; state: string; labels: string[]; webUrl: string; notes: Array<{ id: number; body: string; createdAt: string }> }>;
+    }>;
+  };
+  /** The most recent calls to either emulator, newest first. */
+  recentCalls: Array<{ service: 'slack' | 'gitlab'; at: string; method: string; path: string; status?: number; failure?: FailureKind }>;
+  counts: { slackCalls: number; gitlabCalls: number; slackMessages: number; gitlabIssues: number; gitlabNotes: number };
+}
+
+/** Both emulators, running. */
+export interface Sandbox {
+  slack: SlackEmulator;
+  gitlab: GitlabEmulator;
+  /** The summary for `GET /sandbox`; `recent` bounds `recentCalls` (default 50). */
+  snapshot(recent?: number): SandboxSnapshot;
+  close(): Promise<void>;
+}
+
+function summarise(message: SlackMessage): SnapshotMessage {
+  const out: SnapshotMessage = { ts: message.ts, text: message.text, edited: message.edited !== undefined, blocks: message.blocks?.length ?? 0 };
+  if (message.metadata) out.eventType = message.metadata.event_type;
+  return out;
+}
+
+function callSummary(service: 'slack' | 'gitlab', call: RecordedCall): SandboxSnapshot['recentCalls'][number] {
+  const { at, method, path, status, failure } = call;
+  return { service, at, method, path, ...(status === undefined ? {} : { status }), ...(failure === undefined ? {} : { failure }) };
+}
+
+/**
+ * Starts the Slack and GitLab emulators.
+ * @example
+ * const sandbox = await startSandbox();
+ * // SLACK_API_URL = sandbox.slack.url, GITLAB_URL = sandbox.gitlab.url
+ * app.get('/sandbox', () => sandbox.snapshot());
+ */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const slack = await createSlackEmulator({ port: opts.slackPort, usergroups: opts.usergroups ?? DEFAULT_USERGROUPS, ...(opts.channels ? { channels: opts.channels } : {}) });
+  let gitlab: GitlabEmulator;
+  try {
+    gitlab = await createGitlabEmulator({ port: opts.gitlabPort, projects: [opts.project ?? DEFAULT_GITLAB_PROJECT] });
+  } catch (error) {
+    await slack.close();
+    throw error;
+  }
+
+  const snapshot = (recent = 50): SandboxSnapshot => {
+    const channels = [...new Set(slack.messages.map((m) => m.channel))].map((channel) => ({
+      channel,
+      threads: slack.threads(channel).map(({ parent, replies }) => ({ ...summarise(parent), replies: replies.map(summarise) })),
+    }));
+    const projects = gitlab.projects().map((project) => ({
+      path: project.path_with_namespace,
+      issues: gitlab.issues(project.id).map((issue) => ({
+        iid: issue.iid, title: issue.title, state: issue.state, labels: [...issue.labels], webUrl: issue.web_url,
+        notes: gitlab.notes(project.id, issue.iid).map((n) => ({ id: n.id, body: n.body, createdAt: n.created_at })),
+      })),
+    }));
+    const recentCalls = [...slack.calls.map((c) => callSummary('slack', c)), ...gitlab.calls.map((c) => callSummary('gitlab', c))]
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, recent);
+    const issues = projects.flatMap((p) => p.issues);
+    return {
+      slack: { url: slack.url, channels, ephemerals: slack.ephemerals.map(({ channel, user, text }) => ({ channel, user, text })), viewsOpened: slack.views.length },
+      gitlab: { url: gitlab.url, projects },
+      recentCalls,
+      counts: {
+        slackCalls: slack.calls.length, gitlabCalls: gitlab.calls.length, slackMessages: slack.messages.length,
+        gitlabIssues: issues.length, gitlabNotes: issues.reduce((n, i) => n + i.notes.length, 0),
+      },
+    };
+  };
+
+  return {
+    slack,
+    gitlab,
+    snapshot,
+    async close() {
+      await Promise.all([slack.close(), gitlab.close()]);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { onShift, type ShiftConfig } from '../../domain/shifts.js';
+import { at } from './support/time.js';
+
+const config: ShiftConfig = {
+  shifts: [
+    {
+      name: 'APAC',
+      timezone: 'Asia/Singapore',
+      start: '08:00',
+      end: '16:00',
+      days: [1, 2, 3, 4, 5],
+      slackGroup: 'it-helpdesk-apac',
+      rotation: [['aiko'], ['ravi']],
+      rotationStart: '2024-01-01',
+    },
+    {
+      name: 'Night',
+      timezone: 'Europe/London',
+      start: '22:00',
+      end: '06:00',
+      days: [1, 2, 3, 4, 5],
+      slackGroup: 'it-helpdesk-night',
+      rotation: [['lena'], ['tom'], ['sofia']],
+      rotationStart: '2024-01-01',
+    },
+  ],
+};
+const LONDON = 'Europe/London';
+const [apac, night] = config.shifts as [ShiftConfig['shifts'][number], ShiftConfig['shifts'][number]];
+const only = (...shifts: ShiftConfig['shifts']): ShiftConfig => ({ shifts });
+const saturdayNight = only({ ...night, name: 'Saturday night', days: [6] });
+
+describe('who is on shift', () => {
+  it.each([
+    ['Monday 08:00 in Singapore, rotation week 0', only(apac), at('2024-01-01T08:00', 'Asia/Singapore'), [['APAC', 'aiko']]],
+    ['Monday 08:00 in Singapore a week later, rotation week 1', only(apac), at('2024-01-08T08:00', 'Asia/Singapore'), [['APAC', 'ravi']]],
+    ['two weeks later the rotation starts over', only(apac), at('2024-01-15T15:59', 'Asia/Singapore'), [['APAC', 'aiko']]],
+    ['16:00 in Singapore, the end of the shift', only(apac), at('2024-01-08T16:00', 'Asia/Singapore'), []],
+    ['Saturday morning in Singapore', only(apac), at('2024-01-06T09:00', 'Asia/Singapore'), []],
+    ['Friday 23:00 in London, on the night shift that started Friday', only(night), at('2024-01-12T23:00', LONDON), [['Night', 'tom']]],
+    ['Saturday 05:59 in London, still Friday’s night shift', only(night), at('2024-01-13T05:59', LONDON), [['Night', 'tom']]],
+    ['Saturday 06:00 in London, the night shift is over', only(night), at('2024-01-13T06:00', LONDON), []],
+    ['Saturday 22:00 in London: no shift starts on Saturday', only(night), at('2024-01-13T22:00', LONDON), []],
+    ['Monday 02:00 in London: Sunday night has no shift', only(night), at('2024-01-15T02:00', LONDON), []],
+    ['Tuesday 02:00 in London: Monday’s night shift, rotation week 2', only(night), at('2024-01-16T02:00', LONDON), [['Night', 'sofia']]],
+    ['before rotationStart the rotation runs backwards', only(night), at('2023-12-29T23:00', LONDON), [['Night', 'sofia']]],
+    ['the night clocks go back, 05:30 GMT is still the Saturday shift', saturdayNight, at('2024-10-27T05:30', LONDON), [['Saturday night', 'lena']]],
+    ['the night clocks go forward, 06:00 BST ends the Saturday shift', saturdayNight, at('2024-03-31T06:00', LONDON), []],
+    ['several shifts at once, in config order', config, at('2024-01-09T01:00'), [['APAC', 'ravi'], ['Night', 'tom']]],
+  ])('%s', (_name, shifts, instant, expected) => {
+    const result = onShift(shifts, instant);
+    expect(result.map((s) => [s.shift, ...s.analysts])).toEqual(expected);
+  });
+
+  it('names the Slack group of each shift on duty', () => {
+    expect(onShift(config, at('2024-01-01T08:00', 'Asia/Singapore'))).toEqual([{ shift: 'APAC', slackGroup: 'it-helpdesk-apac', analysts: ['aiko'] }]);
+  });
+});

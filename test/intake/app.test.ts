@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+
+import { createApp } from '../../intake/app.js';
+import { signBody } from '../../intake/signature.js';
+import { GatewayError, type RequestGateway, type StartResult } from '../../intake/temporal-gateway.js';
+import type { HelpRequestInput, RequestStatusView } from '../../workflows/contracts.js';
+
+const SECRET = 'intake-test-secret';
+const TOKEN = 'api-test-token';
+
+/** An in-memory gateway that records what intake asked of Temporal. */
+function recordingGateway(behaviour: Partial<RequestGateway> = {}) {
+  const started: HelpRequestInput[] = [];
+  const acts: Array<{ id: string; action: string; args: unknown; updateId?: string }> = [];
+  const gateway: RequestGateway = {
+    async start(input): Promise<StartResult> {
+      const duplicate = started.some((s) => s.id === input.id);
+      started.push(input);
+      return { id: input.id, status: 'open', duplicate };
+    },
+    async status(id) {
+      if (!started.some((s) => s.id === id)) throw new GatewayError('not_found', `no request with id ${id}`);
+      return { id, status: 'open' } as RequestStatusView;
+    },
+    async act(id, action, args, updateId) {
+      acts.push({ id, action, args, updateId });
+      return { id, status: action === 'resolve' ? 'resolved' : 'acknowledged' } as RequestStatusView;
+    },
+    ...behaviour,
+  };
+  return { gateway, started, acts };
+}
+
+function appWith(gateway: RequestGateway, intakeSecret: string | null = SECRET) {
+  return createApp({ gateway, options: { intakeSecret, apiToken: TOKEN, publicUrl: 'http://tierflow.test' } });
+}
+
+const validBody = {
+  requester: { email: 'ada@example.com', name: 'Ada' },
+  summary: 'Locked out of Okta',
+  description: 'MFA reset please',
+  system: 'okta-sso',
+  priority: 'P2',
+  idempotencyKey: 'form-8812',
+};
+
+function post(app: ReturnType<typeof appWith>, body: unknown, headers: Record<string, string> = {}, sign = true) {
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return app.inject({
+    method: 'POST',
+    url: '/webhooks/requests',
+    payload,
+    headers: {
+      'content-type': 'application/json',
+      ...(sign ? { 'x-tierflow-signature': signBody(SECRET, payload) } : {}),
+      ...headers,
+    },
+  });
+}
+
+describe('POST /webhooks/requests', () => {
+  it('starts a request from a signed body and answers 202 with its id, status and url', async () => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway), validBody);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ id: 'req-json-form-8812', status: 'open', duplicate: false, url: 'http://tierflow.test/requests/req-json-form-8812' });
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ id: 'req-json-form-8812', source: 'webhook', summary: 'Locked out of Okta', system: 'okta-sso', priority: 'P2' });
+  });
+
+  it('derives the same request id when the same idempotency key is delivered again', async () => {
+    const { gateway, started } = recordingGateway();
+    const app = appWith(gateway);
+    const first = await post(app, validBody);
+    const second = await post(app, validBody);
+    expect(second.json().id).toBe(first.json().id);
+    expect(second.json().duplicate).toBe(true);
+    expect(new Set(started.map((s) => s.id)).size).toBe(1);
+  });
+
+  it('gives requests without an idempotency key distinct ids', async () => {
+    const { gateway } = recordingGateway();
+    const app = appWith(gateway);
+    const { idempotencyKey: _, ...body } = validBody;
+    const a = await post(app, body);
+    const b = await post(app, body);
+    expect(a.json().id).not.toBe(b.json().id);
+  });
+
+  it.each([
+    ['a forged signature', { 'x-tierflow-signature': `sha256=${'0'.repeat(64)}` }],
+    ['a signature of another body', { 'x-tierflow-signature': signBody(SECRET, '{}') }],
+    ['a signature made with another secret', { 'x-tierflow-signature': signBody('other', JSON.stringify(validBody)) }],
+    ['a malformed signature header', { 'x-tierflow-signature': 'md5=abc' }],
+  ])('rejects %s with 401 and starts nothing', async (_name, headers) => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway), validBody, headers);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error).toMatch(/x-tierflow-signature/);
+    expect(started).toHaveLength(0);
+  });
+
+  it('rejects an unsigned body with 401 when INTAKE_SECRET is set', async () => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway), validBody, {}, false);
+    expect(res.statusCode).toBe(401);
+    expect(started).toHaveLength(0);
+  });
+
+  it('accepts an unsigned body when no intake secret is configured (sandbox mode)', async () => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway, null), validBody, {}, false);
+    expect(res.statusCode).toBe(202);
+    expect(started).toHaveLength(1);
+  });
+
+  it.each([
+    ['malformed JSON', '{"requester": ', /malformed JSON/],
+    ['a missing summary', { requester: { email: 'ada@example.com' } }, /summary/],
+    ['an empty summary', { ...validBody, summary: '   ' }, /summary/],
+    ['a summary over 200 characters', { ...validBody, summary: 'x'.repeat(201) }, /summary/],
+    ['a bad email', { ...validBody, requester: { email: 'not-an-email' } }, /requester\.email/],
+    ['a wrong-typed priority', { ...validBody, priority: 2 }, /priority/],
+    ['an unknown priority', { ...validBody, priority: 'P9' }, /priority/],
+    ['an unknown field', { ...validBody, severity: 'high' }, /severity/],
+    ['an array body', [1, 2], /body|expected object/],
+    ['a null body', 'null', /body|expected object/],
+  ])('answers 400 naming the problem for %s', async (_name, body, message) => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway), body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(message);
+    expect(started).toHaveLength(0);
+  });
+
+  it('answers 413 for an oversized body', async () => {
+    const { gateway, started } = recordingGateway();
+    const res = await post(appWith(gateway), { ...validBody, description: 'x'.repeat(200_000) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatch(/too large/);
+    expect(started).toHaveLength(0);
+  });
+
+  it('answers 415 for a non-JSON content type', async () => {
+    const { gateway } = recordingGateway();
+    const res = await appWith(gateway).inject({ method: 'POST', url: '/webhooks/requests', payload: 'summary=x', headers: { 'content-type': 'text/plain' } });
+    expect(res.statusCode).toBe(415);
+  });
+
+  it('answers 503 with Retry-After when Temporal is unreachable', async () => {
+    const { gateway } = recordingGateway({
+      start: async () => {
+        throw new GatewayError('unavailable', 'Temporal is unreachable; retry later');
+      },
+    });
+    const res = await post(appWith(gateway), validBody);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+  });
+});
+
+describe('the request API', () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+
+  it('answers 401 without the bearer token', async () => {
+    const { gateway } = recordingGateway();
+    const app = appWith(gateway);
+    expect((await app.inject({ method: 'GET', url: '/requests/req-json-x' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/requests/req-json-x', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/requests/req-json-x/resolve', headers: { authorization: `Bearer ${TOKEN}x` } })).statusCode).toBe(401);
+  });
+
+  it('answers 404 for an unknown request id', async () => {
+    const { gateway } = recordingGateway();
+    const res = await appWith(gateway).inject({ method: 'GET', url: '/requests/req-json-nope', headers: auth });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatch(/req-json-nope/);
+  });
+
+  it('answers 404 for an id that is not a request id', async () => {
+    const { gateway } = recordingGateway();
+    const res = await appWith(gateway).inject({ method: 'GET', url: '/requests/..%2Fetc', headers: auth });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('runs an action with its actor, note and the delivery id as update id', async () => {
+    const { gateway, acts } = recordingGateway();
+    const res = await appWith(gateway).inject({
+      method: 'POST',
+      url: '/requests/req-json-a/resolve',
+      headers: { ...auth, 'idempotency-key': 'delivery-1' },
+      payload: { actor: 'grace', note: 'reset MFA' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('resolved');
+    expect(acts).toEqual([{ id: 'req-json-a', action: 'resolve', args: { actor: 'grace', note: 'reset MFA' }, updateId: 'delivery-1' }]);
+  });
+
+  it('answers 404 for an unknown action and 400 for a bad action body', async () => {
+    const { gateway, acts } = recordingGateway();
+    const app = appWith(gateway);
+    const unknown = await app.inject({ method: 'POST', url: '/requests/req-json-a/explode', headers: auth, payload: {} });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatch(/unknown action explode/);
+    const bad = await app.inject({ method: 'POST', url: '/requests/req-json-a/resolve', headers: auth, payload: { actor: 42 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/actor/);
+    expect(acts).toHaveLength(0);
+  });
+
+  it('answers 409 with the reason when the transition is not allowed', async () => {
+    const { gateway } = recordingGateway({
+      act: async () => {
+        throw new GatewayError('conflict', 'cannot resolve: request is already resolved');
+      },
+    });
+    const res = await appWith(gateway).inject({ method: 'POST', url: '/requests/req-json-a/resolve', headers: auth, payload: {} });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toBe('cannot resolve: request is already resolved');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const { gateway } = recordingGateway();
+    const res = await appWith(gateway).inject({ method: 'GET', url: '/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatch(/no route/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * A worker wired like production, against the Slack and GitLab emulators through the real client
+ * libraries, on a unique task queue. Used by the workflow and end-to-end tests.
+ */
+import { Runtime, DefaultLogger, type NativeConnection, type Worker } from '@temporalio/worker';
+
+import type { TierflowConfig } from '../../domain/config.js';
+import { loadConfig } from '../../registry/load.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { buildClients } from '../../workers/clients.js';
+import { loadSettings } from '../../workers/settings.js';
+import { createHelpDeskWorker } from '../../workers/worker.js';
+import { unique, workflowBundle } from './temporal.js';
+
+let runtimeInstalled = false;
+/** Keeps the SDK's own logs to warnings during tests. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // A connection made earlier in this file already installed the default runtime.
+  }
+}
+
+export interface Harness {
+  sandbox: Sandbox;
+  worker: Worker;
+  taskQueue: string;
+  config: TierflowConfig;
+  /** Stops the worker (waiting for it to drain) and the emulators. */
+  close(): Promise<void>;
+}
+
+export const HELP_CHANNEL = 'C0ITHELP';
+export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
+
+export async function startHarness(opts: {
+  connection: NativeConnection;
+  namespace?: string;
+  config?: TierflowConfig;
+}): Promise<Harness> {
+  quietRuntime();
+  const sandbox = await startSandbox({ project: TRACKER });
+  const settings = loadSettings({ SLACK_HELP_CHANNEL: HELP_CHANNEL });
+  const clients = buildClients(settings, { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url });
+  const config = opts.config ?? loadConfig();
+  const taskQueue = unique('tierflow-test');
+  const worker = await createHelpDeskWorker({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    deps: { config, ...clients, helpChannel: HELP_CHANNEL, gitlabProject: TRACKER },
+  });
+  const running = worker.run();
+  return {
+    sandbox,
+    worker,
+    taskQueue,
+    config,
+    async close() {
+      worker.shutdown();
+      await running;
+      await sandbox.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value (real time), or fails naming `what`. */
+export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,46 @@
+/** Helpers shared by the Temporal-backed tests: one bundle per file, unique ids and task queues. */
+import { randomUUID } from 'node:crypto';
+
+import type { Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
+
+import { WORKFLOWS_PATH } from '../../workers/worker.js';
+
+let bundle: Promise<WorkflowBundle> | null = null;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/** A unique name for a workflow id or task queue. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+const INDEXED_TYPE: Record<string, number> = {
+  [SearchAttributeType.TEXT]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  [SearchAttributeType.KEYWORD]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.INT]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.DOUBLE]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  [SearchAttributeType.BOOL]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  [SearchAttributeType.DATETIME]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.KEYWORD_LIST]: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/**
+ * Registers our search attributes on a server started without them (the time-skipping test
+ * server rejects upserts of unknown attributes).
+ */
+export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<void> {
+  const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, INDEXED_TYPE[key.type]!]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+}

@@ -1,0 +1,161 @@
+/**
+ * Starts the Temporal CLI dev server as a child process and waits until it answers, instead of
+ * relying on the SDK's 5-second start limit (which flakes on two busy cores).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+
+import { Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { resolveTemporalBinary } from './temporal-binaries.js';
+
+export interface DevServerOptions {
+  /** SQLite file for persistence; `null` keeps everything in memory. */
+  dbFile: string | null;
+  /** gRPC port; 0 picks a free one. */
+  port?: number;
+  /** Web UI port; `null` runs headless. */
+  uiPort?: number | null;
+  namespace?: string;
+  /** How long to wait for the server to answer. */
+  readyTimeoutMs?: number;
+  /** File that receives the server's own log output; unset discards it. */
+  logFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  namespace: string;
+  stop(): Promise<void>;
+}
+
+const CLI_TYPE: Record<string, string> = {
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+/** Command-line flags that register our search attributes on a dev server. */
+export function searchAttributeFlags(): string[] {
+  return SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(address: string, namespace: string, deadline: number, child: ChildProcess): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`Temporal dev server exited with code ${child.exitCode} before it was ready`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal dev server at ${address} not ready in time: ${String(lastError)}`);
+}
+
+/**
+ * Starts `temporal server start-dev` with our search attributes registered.
+ * @example const server = await startDevServer({ dbFile: '.data/temporal.db', port: 7233, uiPort: 8233 });
+ */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const binary = resolveTemporalBinary('cli', { env: opts.env });
+  const namespace = opts.namespace ?? 'default';
+  const port = opts.port || (await freePort());
+  if (!binary.path) return startDownloadedDevServer(opts, namespace, port);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  args.push('--namespace', namespace, ...searchAttributeFlags());
+  if (opts.dbFile) {
+    mkdirSync(dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  const uiPort = opts.uiPort === undefined ? null : opts.uiPort;
+  if (uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+
+  let output: number | 'ignore' = 'ignore';
+  if (opts.logFile) {
+    mkdirSync(dirname(opts.logFile), { recursive: true });
+    output = openSync(opts.logFile, 'a');
+  }
+  const child = spawn(binary.path, args, { stdio: ['ignore', output, output] });
+  const address = `127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitUntilReady(address, namespace, Date.now() + (opts.readyTimeoutMs ?? 60_000), child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+/**
+ * Last resort when no binary is installed: the SDK downloads the CLI (needs internet) and runs it.
+ */
+async function startDownloadedDevServer(opts: DevServerOptions, namespace: string, port: number): Promise<DevServer> {
+  console.warn('[tierflow] no Temporal CLI found (npm run setup installs it); asking the SDK to download one');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const uiPort = opts.uiPort ?? null;
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip: '127.0.0.1',
+      port,
+      namespace,
+      ui: uiPort !== null,
+      ...(uiPort !== null ? { uiPort } : {}),
+      ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
+      searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
+    },
+  });
+  return {
+    address: env.address,
+    namespace,
+    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    stop: () => env.teardown(),
+  };
+}
