@@ -158,6 +158,16 @@ export function refusal(state: RequestState, action: EngineerAction, args: Actio
   }
 }
 
+/** A clock still counting: running, paused, or breached and not yet stopped. */
+function isLive(clock: SlaClock): boolean {
+  return clock.state === 'running' || clock.state === 'paused' || clock.state === 'breached';
+}
+
+/** Stopping a clock past its target marks it breached even if the breach timer had not fired yet. */
+function anyBreached(state: RequestState, clocks: SlaClock[]): boolean {
+  return state.slaBreached || clocks.some((c) => c.state === 'breached');
+}
+
 function record(state: RequestState, entry: TimelineEntry): RequestState {
   return { ...state, timeline: [...state.timeline, entry] };
 }
@@ -169,15 +179,13 @@ export function applyAction(state: RequestState, action: EngineerAction, args: A
   const entry: TimelineEntry = { at: ctx.now, actor: args.actor, action, ...(args.note ? { note: args.note } : {}) };
   switch (action) {
     case 'acknowledge': {
-      const clocks = state.clocks.map((c) =>
-        c.kind === 'first_response' && c.state === 'running' ? stopClock(c, ctx.calendar, ctx.now, 'met') : c,
-      );
-      const next = record({ ...state, status: 'acknowledged', assignee: args.actor, clocks }, entry);
+      const clocks = state.clocks.map((c) => (c.kind === 'first_response' && isLive(c) ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
+      const next = record({ ...state, status: 'acknowledged', assignee: args.actor, clocks, slaBreached: anyBreached(state, clocks) }, entry);
       return { state: next, effects: [{ kind: 'thread_reply', event: 'acknowledged', note: args.note }] };
     }
     case 'resolve': {
-      const clocks = state.clocks.map((c) => (c.state === 'running' || c.state === 'paused' ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
-      const next = record({ ...state, status: 'resolved', resolvedAt: ctx.now, clocks }, entry);
+      const clocks = state.clocks.map((c) => (isLive(c) ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
+      const next = record({ ...state, status: 'resolved', resolvedAt: ctx.now, clocks, slaBreached: anyBreached(state, clocks) }, entry);
       return { state: next, effects: [{ kind: 'thread_reply', event: 'resolved', note: args.note }] };
     }
   }

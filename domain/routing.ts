@@ -3,9 +3,10 @@
  * answer it at once. Pure and deterministic: the same registry and text always route the same way.
  *
  * System, in order: the explicit `system` field (id, name, label or alias of a managed system,
- * else the name of a shadow-IT system); else the text (summary, then description): the longest
- * whole-phrase match among managed systems' names/aliases and shadow-IT names (managed wins a
- * tie), else the managed system with the most keyword hits; else unknown.
+ * else the name of a shadow-IT system); else the text (summary first, then description): the
+ * longest whole-phrase match among managed systems' names/aliases and shadow-IT names (a managed
+ * system wins a tie, and among managed systems the most name and keyword hits win), else the
+ * managed system with the most keyword hits; else unknown.
  *
  * Tier: question and access → 2; change → 3 (GitLab issue with the system's label); crisis → 5.
  * An unknown system goes to Tier 2 triage, and so does a shadow-IT system (the desk redirects the

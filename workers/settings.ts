@@ -64,7 +64,9 @@ export const SANDBOX_HELP_CHANNEL = 'C0ITHELP';
  * @example loadSettings({ PORT: '3000' }).slack.sandbox // true: no SLACK_BOT_TOKEN
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset (compose files and shells often pass `VAR=`).
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new SettingsError(`invalid environment: ${problems}`);

@@ -21,7 +21,7 @@ import {
   type SlaClock,
 } from '../../domain/sla-clock.js';
 import { calendarCase } from './support/arbitraries.js';
-import { BEYOND, MIN, openMinutes, oracleCalendar, weeklyOpenMinutes, type Bounded } from './support/oracle.js';
+import { BEYOND, MIN, minuteTape, oracleCalendar, weeklyOpenMinutes, type Bounded } from './support/oracle.js';
 
 const RUNS = 10_000;
 const TIMEOUT = 120_000;
@@ -51,9 +51,8 @@ interface Replay {
   elapsed: number;
   running: boolean;
   target: number;
-  runningSince: number;
   pauses: Array<{ from: number; to: number | null }>;
-  /** Oracle: first instant at or after `runningSince` at which elapsed coverage reaches `ms`. */
+  /** Oracle: first instant at or after the last start at which elapsed coverage reaches `ms`. */
   reaches: (ms: number) => Bounded;
 }
 
@@ -65,13 +64,14 @@ function replay(h: History): Replay {
   const oc = oracleCalendar(cal);
   const cap = Math.max(1, 2 * weeklyOpenMinutes(oc));
   const capped = (minutes: number) => Math.min(minutes, cap) * MIN;
-  const spanMin = h.ops.reduce((sum, o) => sum + o.gap, 0) + h.queryGap;
-  const open = openMinutes(oc, at, spanMin + HORIZON_MIN);
+  const tape = minuteTape(oc, at);
+  const openBetween = (from: number, to: number) => (tape.openBefore((to - at) / MIN) - tape.openBefore((from - at) / MIN)) * MIN;
+
   let clock = startClock({ kind: 'resolution', tier: 2, targetMs: capped(h.target), warningFraction: h.warningFraction }, at);
-  let [t, elapsed, running, target, runningSince] = [at, 0, true, capped(h.target), at];
+  let [t, elapsed, running, target, runningSince, elapsedAtStart] = [at, 0, true, capped(h.target), at, 0];
   const pauses: Replay['pauses'] = [];
   const advance = (minutes: number) => {
-    for (let i = 0; i < minutes; i += 1) if (running) elapsed += (open[(t - at) / MIN + i] as number) * MIN;
+    if (running) elapsed += openBetween(t, t + minutes * MIN);
     t += minutes * MIN;
   };
   for (const o of h.ops) {
@@ -83,7 +83,7 @@ function replay(h: History): Replay {
     } else if (o.op === 'resume') {
       clock = resumeClock(clock, t);
       if (!running) {
-        runningSince = t;
+        [runningSince, elapsedAtStart] = [t, elapsed];
         const last = pauses[pauses.length - 1];
         if (last) last.to = t;
       }
@@ -93,20 +93,18 @@ function replay(h: History): Replay {
       target = capped(o.target);
     }
   }
-  const elapsedAtResume = elapsed;
   advance(h.queryGap);
   const reaches = (ms: number): Bounded => {
-    // Elapsed coverage at `runningSince` was `elapsedAtResume` minus what was counted since.
-    let counted = elapsedAtResume;
-    for (let i = (t - h.queryGap * MIN - at) / MIN - 1; i >= (runningSince - at) / MIN; i -= 1) counted -= (open[i] as number) * MIN;
-    for (let i = (runningSince - at) / MIN; i < open.length; i += 1) {
-      if (counted >= ms) return at + i * MIN;
-      if (open[i] === 1 && counted + MIN >= ms) return at + i * MIN + (ms - counted);
-      counted += (open[i] as number) * MIN;
+    const first = (runningSince - at) / MIN;
+    const elapsedAt = (i: number) => elapsedAtStart + (tape.openBefore(i) - tape.openBefore(first)) * MIN;
+    if (elapsedAt(first) >= ms) return runningSince;
+    for (let i = first + 1, last = (t - at) / MIN + HORIZON_MIN; i <= last; i += 1) {
+      // minute i - 1 is the one during which the elapsed coverage reaches `ms`
+      if (elapsedAt(i) >= ms) return at + (i - 1) * MIN + (ms - elapsedAt(i - 1));
     }
     return BEYOND;
   };
-  return { cal, clock, now: t, elapsed, running, target, runningSince, pauses, reaches };
+  return { cal, clock, now: t, elapsed, running, target, pauses, reaches };
 }
 
 const agrees = (actual: number | null, expected: Bounded, r: Replay) =>

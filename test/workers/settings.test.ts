@@ -19,6 +19,13 @@ describe('settings from the environment', () => {
     );
   });
 
+  it('treats an empty variable as unset', () => {
+    const s = loadSettings({ SLACK_API_URL: '', GITLAB_URL: ' ', LOG_LEVEL: '', PORT: '' });
+    expect(s.slack.apiUrl).toBeNull();
+    expect(s.gitlab.url).toBe('https://gitlab.com');
+    expect(s.port).toBe(3000);
+  });
+
   it('names a malformed variable', () => {
     expect(() => loadSettings({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadSettings({ SLACK_API_URL: 'not a url' })).toThrow(/SLACK_API_URL/);

@@ -166,12 +166,8 @@ export function coverageO(oc: OracleCalendar, from: number, to: number): number 
 /** First instant by which `durationMs` of open time has passed since `at` (0 → next opening). */
 export function addCoverageO(oc: OracleCalendar, at: number, durationMs: number, limitMin: number): Bounded {
   if (durationMs <= 0) return nextOpeningO(oc, at, limitMin);
-  const minutes = openMinutes(oc, at, limitMin);
-  let counted = 0;
-  for (let i = 0; i < limitMin; i += 1) {
-    counted += (minutes[i] as number) * MIN;
-    if (counted >= durationMs) return at + (i + 1) * MIN;
-  }
+  const tape = minuteTape(oc, at);
+  for (let i = 1; i <= limitMin; i += 1) if (tape.openBefore(i) * MIN >= durationMs) return at + i * MIN;
   return BEYOND;
 }
 
@@ -180,4 +176,33 @@ export function weeklyOpenMinutes(oc: OracleCalendar): number {
   let total = 0;
   for (let i = 0; i < WEEK_MIN; i += 1) total += oc.mask[i] as number;
   return total;
+}
+
+/** Open minutes counted from a start instant, computed a day or more at a time, only as far as asked. */
+export interface MinuteTape {
+  /** How many of the first `n` minutes (from the start) are open. */
+  openBefore(n: number): number;
+}
+
+/** A {@link MinuteTape} from `at`. */
+export function minuteTape(oc: OracleCalendar, at: number): MinuteTape {
+  let open = new Uint8Array(0);
+  let counted = new Int32Array(1);
+  const extendTo = (n: number) => {
+    if (n <= open.length) return;
+    const size = Math.max(n, 2 * open.length, DAY_MIN);
+    const next = new Uint8Array(size);
+    next.set(open);
+    next.set(openMinutes(oc, at + open.length * MIN, size - open.length), open.length);
+    const nextCounted = new Int32Array(size + 1);
+    nextCounted.set(counted);
+    for (let i = open.length; i < size; i += 1) nextCounted[i + 1] = (nextCounted[i] as number) + (next[i] as number);
+    [open, counted] = [next, nextCounted];
+  };
+  return {
+    openBefore(n) {
+      extendTo(n);
+      return counted[n] as number;
+    },
+  };
 }
