@@ -1,39 +1,139 @@
 /**
- * Typed failures of the Slack and GitLab activities. Configuration problems (bad token, missing
- * channel or project, missing permission) are non-retryable: no retry can fix them, and the
- * message says what to change.
+ * Typed failures of the Slack and GitLab activities, so the workflow's retry policy decides by
+ * type, never by message:
+ * - configuration problems (bad token, unknown channel or project, missing permission or scope)
+ *   are non-retryable {@link INTEGRATION_CONFIG_ERROR}s whose message says what to change;
+ * - rate limits are retryable and carry the service's `Retry-After` as the next retry delay;
+ * - outages, 5xx answers, timeouts and network errors are retryable "unavailable" failures;
+ * - any other API error stays retryable (a fix deployed later lets the retry succeed).
+ * The clients retry nothing themselves (see `workers/clients.ts`): an activity retried by Temporal
+ * first looks for what an earlier attempt may already have done.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 
-/** Listed in the workflow's `nonRetryableErrorTypes`. */
+/** Non-retryable: listed in the workflow's `nonRetryableErrorTypes` too. */
 export const INTEGRATION_CONFIG_ERROR = 'IntegrationConfigError';
+/** Slack answered 429; `nextRetryDelay` is its `Retry-After`. */
+export const SLACK_RATE_LIMITED = 'SlackRateLimited';
+/** GitLab answered 429; `nextRetryDelay` is its `Retry-After` (or `RateLimit-Reset`). */
+export const GITLAB_RATE_LIMITED = 'GitlabRateLimited';
+/** Slack did not answer usefully: HTTP 5xx, timeout, network error, or a transient Slack error. */
+export const SLACK_UNAVAILABLE = 'SlackUnavailable';
+/** GitLab did not answer usefully: HTTP 5xx, timeout or network error. */
+export const GITLAB_UNAVAILABLE = 'GitlabUnavailable';
+/** Any other Slack error code (retryable). */
+export const SLACK_API_ERROR = 'SlackApiError';
+/** Any other GitLab HTTP error (retryable). */
+export const GITLAB_API_ERROR = 'GitlabApiError';
 
-const SLACK_CONFIG_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'missing_scope',
-  'no_permission',
-]);
+const SLACK_CONFIG_HINTS: Readonly<Record<string, string>> = {
+  invalid_auth: 'the bot token is not valid: check SLACK_BOT_TOKEN',
+  not_authed: 'no bot token was sent: set SLACK_BOT_TOKEN',
+  account_inactive: 'the bot token belongs to a deleted user or app: reinstall the app and update SLACK_BOT_TOKEN',
+  token_revoked: 'the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN',
+  token_expired: 'the bot token expired: refresh it and update SLACK_BOT_TOKEN',
+  channel_not_found: 'the channel does not exist or the app cannot see it: check SLACK_HELP_CHANNEL (a channel id such as C0123ABCD)',
+  not_in_channel: 'the app is not a member of the channel: invite it (/invite @tierflow) to SLACK_HELP_CHANNEL',
+  is_archived: 'the channel is archived: unarchive it or point SLACK_HELP_CHANNEL at another channel',
+  missing_scope: "the app lacks a scope: add it in the app's OAuth settings and reinstall",
+  no_permission: 'the token may not do this: check the app\'s scopes and the workspace settings',
+  restricted_action: 'a workspace setting forbids this action for the app',
+  team_access_not_granted: 'the token is not granted access to this workspace',
+};
 
-/** Turns a Slack Web API error into a non-retryable failure when it is a configuration problem. */
-export function classifySlackError(err: unknown, what: string): unknown {
-  const code = (err as { data?: { error?: string } })?.data?.error;
-  if (code && SLACK_CONFIG_ERRORS.has(code)) {
-    return ApplicationFailure.nonRetryable(`Slack ${what} failed: ${code} (check SLACK_BOT_TOKEN, SLACK_HELP_CHANNEL and the app's scopes)`, INTEGRATION_CONFIG_ERROR);
+/** Slack error codes that are worth retrying as they are. */
+const SLACK_TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'rate_limited']);
+
+/**
+ * Classifies an error of the Slack Web API client (built with `rejectRateLimitedCalls` and no retries).
+ * @param what the operation, for the message: "posting the request thread in C0123".
+ */
+export function classifySlackError(err: unknown, what: string): Error {
+  if (err instanceof TemporalFailure) return err; // cancellation, or already classified
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; needed?: string; provided?: string }; message?: string };
+  if (e?.code === SlackErrorCode.RateLimitedError && typeof e.retryAfter === 'number') {
+    return ApplicationFailure.create({
+      message: `Slack rate-limited ${what}; retrying after ${e.retryAfter} s`,
+      type: SLACK_RATE_LIMITED,
+      nextRetryDelay: Math.max(1, e.retryAfter) * 1000,
+    });
   }
-  return err;
+  if (e?.code === SlackErrorCode.PlatformError && e.data?.error) {
+    const code = e.data.error;
+    const hint = SLACK_CONFIG_HINTS[code];
+    if (hint) {
+      const scope = code === 'missing_scope' && e.data.needed ? ` (needs ${e.data.needed}; the token has ${e.data.provided ?? 'none'})` : '';
+      return ApplicationFailure.nonRetryable(`Slack refused ${what}: ${code}: ${hint}${scope}`, INTEGRATION_CONFIG_ERROR);
+    }
+    if (code === 'ratelimited' || code === 'rate_limited') return ApplicationFailure.retryable(`Slack rate-limited ${what} (${code})`, SLACK_RATE_LIMITED);
+    const type = SLACK_TRANSIENT.has(code) ? SLACK_UNAVAILABLE : SLACK_API_ERROR;
+    return ApplicationFailure.retryable(`Slack refused ${what}: ${code}`, type);
+  }
+  if (e?.code === SlackErrorCode.HTTPError) {
+    const status = e.statusCode ?? 0;
+    return ApplicationFailure.retryable(`Slack answered HTTP ${status} to ${what}`, status >= 500 ? SLACK_UNAVAILABLE : SLACK_API_ERROR);
+  }
+  if (e?.code === SlackErrorCode.RequestError) {
+    return ApplicationFailure.retryable(`Slack could not be reached while ${what}: ${e.message ?? 'request failed'}`, SLACK_UNAVAILABLE);
+  }
+  return err instanceof Error ? err : new Error(`${what} failed: ${String(err)}`);
 }
 
-/** Turns a GitLab REST error into a non-retryable failure when it is a configuration problem. */
-export function classifyGitlabError(err: unknown, what: string): unknown {
-  const status = (err as { cause?: { response?: { status?: number } } })?.cause?.response?.status;
-  if (status === 401 || status === 403 || status === 404) {
-    return ApplicationFailure.nonRetryable(`GitLab ${what} failed: HTTP ${status} (check GITLAB_TOKEN, GITLAB_PROJECT and the token's scopes)`, INTEGRATION_CONFIG_ERROR);
+/** Milliseconds to wait, from `Retry-After` (seconds or an HTTP date) or `RateLimit-Reset` (epoch seconds). */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now: number): number | undefined {
+  const retryAfter = headers?.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
-  return err;
+  const reset = headers?.get('ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
+  return undefined;
+}
+
+interface GitbeakerErrorShape {
+  name?: string;
+  message?: string;
+  cause?: { description?: string; response?: { status?: number; headers?: { get(name: string): string | null } } };
+}
+
+/**
+ * Classifies an error of the `@gitbeaker/rest` client built by `workers/clients.ts` (one attempt
+ * per call): `GitbeakerRequestError` with `cause.response.status`, `GitbeakerTimeoutError`, or a
+ * `fetch` network error.
+ * @param what the operation, for the message: "creating the tracker issue in group/project".
+ */
+export function classifyGitlabError(err: unknown, what: string, now: number = Date.now()): Error {
+  if (err instanceof TemporalFailure) return err;
+  const e = err as GitbeakerErrorShape;
+  const status = e?.cause?.response?.status;
+  const said = e?.cause?.description || e?.message || '';
+  if (typeof status === 'number') {
+    if (status === 429) {
+      const delay = retryAfterMs(e.cause?.response?.headers, now);
+      return ApplicationFailure.create({
+        message: `GitLab rate-limited ${what}${delay === undefined ? '' : `; retrying after ${Math.ceil(delay / 1000)} s`}`,
+        type: GITLAB_RATE_LIMITED,
+        ...(delay === undefined ? {} : { nextRetryDelay: Math.max(1000, delay) }),
+      });
+    }
+    if (status === 401) return configError(`GitLab rejected the token while ${what} (HTTP 401 ${said}): check GITLAB_TOKEN`);
+    if (status === 403) return configError(`GitLab forbade ${what} (HTTP 403 ${said}): the token needs the api scope and at least the Reporter role in GITLAB_PROJECT`);
+    if (status === 404) return configError(`GitLab found no such project or issue while ${what} (HTTP 404 ${said}): check GITLAB_URL and GITLAB_PROJECT, and that the token's user can see the project and the issue`);
+    return ApplicationFailure.retryable(`GitLab answered HTTP ${status} to ${what}: ${said}`, status >= 500 ? GITLAB_UNAVAILABLE : GITLAB_API_ERROR);
+  }
+  if (e?.name === 'GitbeakerTimeoutError' || e?.name === 'GitbeakerRetryError') {
+    return ApplicationFailure.retryable(`GitLab did not answer in time while ${what}: ${said}`, GITLAB_UNAVAILABLE);
+  }
+  if (err instanceof TypeError && /fetch failed|network|socket/i.test(err.message)) {
+    const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+    return ApplicationFailure.retryable(`GitLab could not be reached while ${what}: ${cause?.code ?? cause?.message ?? err.message}`, GITLAB_UNAVAILABLE);
+  }
+  return err instanceof Error ? err : new Error(`${what} failed: ${String(err)}`);
+}
+
+function configError(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, INTEGRATION_CONFIG_ERROR);
 }

@@ -1,15 +1,170 @@
 /**
- * Makes user text inert in GitLab: no quick action (`/close`, `/assign @x` at a line start) can run
- * and no `@mention` pings anyone. Mentions of owners come only from our own code.
+ * GitLab issue and note text for requests. User text (summary, description, notes, names) is made
+ * inert with {@link inertGitlab}; the only mentions are the system owners' group, written by us.
+ * Every text we write ends with a hidden marker (an HTML comment) that ties it to its request or
+ * effect, so a retried activity can find what an earlier attempt already wrote.
  */
+import type { RequestEvent, RequestState, SystemRef } from '../domain/request.js';
+import { eventHeadline, TIER_NAMES, truncate } from './event-text.js';
 
-const ZERO_WIDTH_SPACE = '\u200b';
+const ZWSP = '\u200b';
+
+/** Longest user note quoted in a GitLab note, and longest description copied into an issue. */
+export const MAX_NOTE_CHARS = 10_000;
+/** GitLab's limit for issue titles. */
+export const MAX_TITLE_CHARS = 255;
+
+// Bare URLs are autolinked by GitLab and references inside links are not processed, so reference
+// prefixes inside them are left alone (a `#` fragment or `%20` must keep working). `@` and
+// parentheses end a URL here, so a mention can never hide in one.
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>()@"'`]+/gi;
+
+function outsideUrls(text: string, fn: (part: string) => string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL)) {
+    out += fn(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + fn(text.slice(last));
+}
+
+// `@` preceded by a letter, digit or `_` is never a mention for GitLab (`(?<!\w)@`); if a dotted
+// domain follows, it is an email address, kept intact so it can be copied. Anything else breaks.
+function breakAt(text: string): string {
+  return text.replace(/@(?=[\w.\-/])/g, (at: string, offset: number) => {
+    const before = text[offset - 1];
+    const isEmail = before !== undefined && /\w/.test(before) && /^@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/.test(text.slice(offset));
+    return isEmail ? at : `@${ZWSP}`;
+  });
+}
 
 /**
+ * Makes user text inert in GitLab Markdown, keeping what a reader sees unchanged (a zero-width
+ * space, U+200B, is inserted where a sequence would otherwise act):
+ * - **Quick actions**: GitLab runs `/close`, `/assign @x`, `/label ~y`, ... (any case) in issue
+ *   descriptions and notes, including those created through the API, when the line *starts* with
+ *   `/` (`Gitlab::QuickActions::Extractor`: `^\/cmd`, after deleting `\r`). Lines indented or
+ *   quoted with `>` do not run today; we break them too, so a parser change cannot arm them.
+ * - **Mentions** `@user`, `@group/sub`, `@all` notify people: every `@` that could start one is
+ *   broken; `name@example.com` stays an email address.
+ * - **References** `#12`, `group/project#12`, `!12`, `$12`, `&12`, `~label`, `~"a b"`, `%milestone`,
+ *   `*iteration:`, `[vulnerability:…]`/`[contact:…]`-style links: cross-references add "mentioned
+ *   in" system notes to other issues, merge requests and epics; labels and milestones only link,
+ *   broken anyway. Left alone inside bare URLs (see above).
+ * - **Entities**: `&#64;` or `&commat;` would render as `@` and mention; an entity-like `&` is
+ *   written as `&amp;`, so the text shows as typed.
+ * - **HTML comments**: `<!--` would hide the rest of the text, or forge our markers; written `&lt;!--`.
+ * Not covered: external tracker ids (`JIRA-123`, only with an integration) and bare commit SHAs
+ * (the tracker project has no commits); code spans show the U+200B and `&amp;` escapes literally.
  * @example inertGitlab('/close\nping @alice') // '\u200b/close\nping @\u200balice'
  */
 export function inertGitlab(text: string): string {
-  return text
-    .replace(/^(\s*)\//gm, `$1${ZERO_WIDTH_SPACE}/`)
-    .replace(/@(?=[\w.-])/g, `@${ZERO_WIDTH_SPACE}`);
+  const safe = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/<!--/g, '&lt;!--')
+    .replace(/^([^\S\n]*(?:>[^\S\n]*)*)\//gm, `$1${ZWSP}/`);
+  return outsideUrls(breakAt(safe), (part) =>
+    part
+      .replace(/([#!$&])(?=\d)/g, `$1${ZWSP}`)
+      .replace(/([~%])(?=["\w*])/g, `$1${ZWSP}`)
+      .replace(/\*(?=iteration:)/gi, `*${ZWSP}`)
+      .replace(/\[(?=[a-z_]+:)/gi, `[${ZWSP}`),
+  );
+}
+
+// Markers live in HTML comments, so they must not contain the comment's end.
+const commentSafe = (id: string): string => id.replace(/--+>?/g, '-').replace(/[<>]/g, '');
+
+/** The words that tie a tracker issue to its request (the search term used before creating). */
+export function requestMarker(requestId: string): string {
+  return `tierflow-request: ${commentSafe(requestId)}`;
+}
+
+/**
+ * True when an issue description is the one of this request. Matches the whole hidden comment,
+ * so `REQ-1` does not match the issue of `REQ-12` (GitLab's search matches word prefixes).
+ */
+export function hasRequestMarker(description: string | null | undefined, requestId: string): boolean {
+  return description?.includes(`<!-- ${requestMarker(requestId)} -->`) ?? false;
+}
+
+/** The hidden marker a note ends with, naming the effect that wrote it. */
+export function effectMarker(effectId: string): string {
+  return `<!-- tierflow-effect: ${commentSafe(effectId)} -->`;
+}
+
+/**
+ * True when a note body was written for this effect. Only the end of the body counts: user text
+ * quoted inside a note cannot carry a marker (`inertGitlab` escapes `<!--`).
+ */
+export function hasEffectMarker(body: string, effectId: string): boolean {
+  return body.trimEnd().endsWith(effectMarker(effectId));
+}
+
+/** `@group/path` of the system owners, from the registry; null when it is not a plain GitLab path. */
+export function ownersMention(system: SystemRef | null): string | null {
+  const path = system?.gitlabOwners.trim().replace(/^@/, '');
+  return path && /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/.test(path) ? `@${path}` : null;
+}
+
+/** The issue title: `[request id] summary`, within GitLab's 255 characters. */
+export function issueTitle(state: RequestState): string {
+  return truncate(`[${state.id}] ${inertGitlab(state.summary)}`, MAX_TITLE_CHARS);
+}
+
+const quote = (text: string): string =>
+  inertGitlab(truncate(text.trim(), MAX_NOTE_CHARS))
+    .split('\n')
+    .map((line) => (line ? `> ${line}` : '>'))
+    .join('\n');
+
+/**
+ * The issue description: the request's facts, the owners mentioned (opening the issue is how a
+ * request reaches the system owners), the requester's description (inert) and the request marker.
+ */
+export function issueDescription(state: RequestState, reason: string, slackThread: string | null): string {
+  const owners = ownersMention(state.system) ?? 'Corporate Security triage';
+  const system = state.system ? inertGitlab(state.system.name) : 'unknown';
+  return [
+    `**Request:** ${inertGitlab(state.summary)}`,
+    `**Requester:** ${inertGitlab(state.requester.name ? `${state.requester.name} <${state.requester.email}>` : state.requester.email)}`,
+    `**Type:** ${state.type} · **Priority:** ${state.priority} · **Tier:** ${state.tier} (${TIER_NAMES[state.tier]})`,
+    `**System:** ${system} · **Owners:** ${owners}`,
+    `**Why here:** ${inertGitlab(reason)}`,
+    slackThread && /^https:\/\/[^\s<>()]+$/.test(slackThread) ? `**Slack thread:** ${slackThread}` : '',
+    '',
+    '### Description',
+    '',
+    inertGitlab(truncate(state.description.trim(), MAX_NOTE_CHARS)) || '(none given)',
+    '',
+    `<!-- ${requestMarker(state.id)} -->`,
+  ].join('\n');
+}
+
+/** What {@link trackerNoteText} needs besides the state and the event. */
+export interface TrackerNoteOptions {
+  effectId: string;
+  note?: string;
+  /** Mention the system owners (escalations into a tier the issue was not at yet). */
+  mentionOwners: boolean;
+  /** Epoch ms the note is written. */
+  now: number;
+}
+
+/**
+ * A note on the tracker issue for one event: the headline in bold, the note quoted (inert), the
+ * owners mentioned when asked, and the effect marker last.
+ * @example trackerNoteText(state, 'escalated', { effectId: 'REQ-1#4', note: 'breach', mentionOwners: true, now })
+ * // '**Escalated to Tier 4 (automation engineering)**\n\n> breach\n\ncc @okta-owners\n\n<!-- tierflow-effect: REQ-1#4 -->'
+ */
+export function trackerNoteText(state: RequestState, event: RequestEvent, opts: TrackerNoteOptions): string {
+  const headline = eventHeadline(state, event, { escape: inertGitlab, person: inertGitlab, now: opts.now });
+  const parts = [`**${headline}**`];
+  if (opts.note?.trim()) parts.push(quote(opts.note));
+  const owners = opts.mentionOwners ? ownersMention(state.system) : null;
+  if (owners) parts.push(`cc ${owners}`);
+  parts.push(effectMarker(opts.effectId));
+  return parts.join('\n\n');
 }

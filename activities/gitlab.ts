@@ -1,70 +1,141 @@
 /**
- * GitLab activities over an injected `@gitbeaker/rest` client. Creating the tracker issue is
- * idempotent: the description carries the request id, and a retry first searches for it.
+ * GitLab activities over an injected `@gitbeaker/rest` client (built with the single-attempt
+ * requester of `workers/clients.ts`, so nothing is sent twice behind our back).
+ *
+ * Both activities are idempotent under Temporal's retries, also after an "ambiguous" failure
+ * (GitLab did the work, the answer was lost):
+ * - `createTrackerIssue` searches for the request's marker before creating the issue;
+ * - `syncTrackerIssue` looks for the effect's marker among the issue's latest notes before adding
+ *   its note, and edits labels and state only where the issue differs from the request.
  */
 import type { Gitlab } from '@gitbeaker/rest';
 
-import type { RequestState } from '../domain/request.js';
+import type { RequestEvent, RequestState } from '../domain/request.js';
 import { classifyGitlabError } from './errors.js';
-import { inertGitlab } from './gitlab-text.js';
+import { stateTime } from './event-text.js';
+import { hasEffectMarker, hasRequestMarker, issueDescription, issueTitle, requestMarker, trackerNoteText } from './gitlab-text.js';
+import { desiredLabels, entersNewTier, isNoop, planTrackerEdit, type IssueSnapshot } from './tracker-sync.js';
 
 export type GitlabClient = InstanceType<typeof Gitlab>;
 
+/** What the GitLab activities are built from. */
 export interface GitlabDeps {
   gitlab: GitlabClient;
+  /** The tracker project, path (`group/project`) or numeric id. */
   project: string;
+  /** Clock in epoch ms: the window of recent issues, and note text when the state has no timeline (default `Date.now`). */
+  now?: () => number;
 }
 
+/** The request's issue in the tracker. */
 export interface TrackerIssueRef {
   iid: number;
   webUrl: string;
 }
 
-/** The marker line that ties a tracker issue to its request. */
-export function requestMarker(requestId: string): string {
-  return `tierflow-request: ${requestId}`;
+/** Arguments of `createTrackerIssue`. */
+export interface CreateTrackerIssueArgs {
+  state: RequestState;
+  /** Why the request reached the tracker (escalation reason, or "change request starts at Tier 3"). */
+  reason: string;
+  slackThread: string | null;
 }
 
-function issueDescription(state: RequestState, reason: string, slackThread: string | null): string {
-  const owners = state.system ? `@${state.system.gitlabOwners}` : 'Corporate Security triage';
-  return [
-    `**Request:** ${inertGitlab(state.summary)}`,
-    `**Requester:** ${inertGitlab(state.requester.email)}`,
-    `**Type:** ${state.type} · **Priority:** ${state.priority} · **Tier:** ${state.tier}`,
-    `**System:** ${state.system ? inertGitlab(state.system.name) : 'unknown'} · **Owners:** ${owners}`,
-    `**Why here:** ${inertGitlab(reason)}`,
-    slackThread ? `**Slack thread:** ${slackThread}` : '',
-    '',
-    '### Description',
-    inertGitlab(state.description || '(none given)'),
-    '',
-    `<!-- ${requestMarker(state.id)} -->`,
-  ].join('\n');
+/** Arguments of `syncTrackerIssue`. */
+export interface SyncTrackerIssueArgs {
+  iid: number;
+  /** The effect's id, unique within the request: the note's marker. */
+  effectId: string;
+  state: RequestState;
+  event: RequestEvent;
+  note?: string;
 }
 
+interface IssueJson {
+  iid: number;
+  web_url: string;
+  description?: string | null;
+  labels: string[];
+  state: string;
+}
+
+interface NoteJson {
+  body: string;
+  system: boolean;
+}
+
+// How far back the fallback looks for an issue an earlier attempt created.
+const RECENT_CREATE_MS = 24 * 3_600_000;
+
+// A lost answer is retried within minutes; no issue gets 100 notes in between, and notes come
+// newest first, so one page is enough to find an earlier attempt's note.
+const RECENT_NOTES = { sort: 'desc', orderBy: 'created_at', perPage: 100, maxPages: 1 } as const;
+
+/** Builds the GitLab activities. */
 export function createGitlabActivities(deps: GitlabDeps) {
+  const { gitlab, project } = deps;
+  const now = deps.now ?? Date.now;
+
+  // GitLab's `search` is a PostgreSQL full-text search (word prefixes, words of 50+ characters
+  // dropped), so a hit is confirmed against the exact marker, and a miss is double-checked among
+  // the issues created lately: a lost create answer is retried within minutes, hours at worst.
+  const findIssue = async (requestId: string): Promise<IssueJson | undefined> => {
+    const mine = (issues: unknown) => (issues as IssueJson[]).find((issue) => hasRequestMarker(issue.description, requestId));
+    const page = { perPage: 100, maxPages: 1 } as const;
+    const searched = mine(await gitlab.Issues.all({ projectId: project, search: requestMarker(requestId), in: 'description', ...page }));
+    if (searched) return searched;
+    const createdAfter = new Date(now() - RECENT_CREATE_MS).toISOString();
+    return mine(await gitlab.Issues.all({ projectId: project, createdAfter, orderBy: 'created_at', sort: 'desc', ...page }));
+  };
+
   return {
-    /** Opens the request's issue in the Corporate Security tracker (once). */
-    async createTrackerIssue(args: { state: RequestState; reason: string; slackThread: string | null }): Promise<TrackerIssueRef> {
+    /**
+     * Opens the request's issue in the Corporate Security tracker, once: labelled with the system,
+     * tier, priority and type, mentioning the system owners. A retry finds the issue by the
+     * request marker hidden in its description and returns it (two reads before a create).
+     */
+    async createTrackerIssue(args: CreateTrackerIssueArgs): Promise<TrackerIssueRef> {
       const { state } = args;
       try {
-        const existing = await deps.gitlab.Issues.all({
-          projectId: deps.project,
-          search: requestMarker(state.id),
-          in: 'description',
-        } as Parameters<GitlabClient['Issues']['all']>[0]);
-        const found = (existing as Array<{ iid: number; web_url: string; description?: string | null }>).find((i) =>
-          i.description?.includes(requestMarker(state.id)),
-        );
-        if (found) return { iid: found.iid, webUrl: found.web_url };
-        const labels = [state.system?.gitlabLabel, `tier::${state.tier}`, `priority::${state.priority}`, `type::${state.type}`].filter(Boolean);
-        const issue = await deps.gitlab.Issues.create(deps.project, `[${state.id}] ${inertGitlab(state.summary)}`, {
+        const existing = await findIssue(state.id);
+        if (existing) return { iid: existing.iid, webUrl: existing.web_url };
+        const issue = (await gitlab.Issues.create(project, issueTitle(state), {
           description: issueDescription(state, args.reason, args.slackThread),
-          labels: labels.join(','),
-        });
-        return { iid: Number(issue.iid), webUrl: String(issue.web_url) };
+          labels: [...desiredLabels(state), `type::${state.type}`].join(','),
+        })) as unknown as IssueJson;
+        return { iid: issue.iid, webUrl: issue.web_url };
       } catch (err) {
-        throw classifyGitlabError(err, 'creating the tracker issue');
+        throw classifyGitlabError(err, `creating the tracker issue for ${state.id} in ${project}`);
+      }
+    },
+
+    /**
+     * Brings the request's issue up to date after an event: adds a note (once per effect) and, in
+     * one edit made only when something differs, swaps the `tier::`, `priority::` and `corpsys::`
+     * labels and closes or reopens the issue. Escalations into a tier the issue was not at yet
+     * mention the system owners.
+     */
+    async syncTrackerIssue(args: SyncTrackerIssueArgs): Promise<void> {
+      const { iid, state } = args;
+      try {
+        // Read once, before writing: the note's mentions and the edit are both decided from this.
+        const issue = (await gitlab.Issues.show(iid, { projectId: project })) as unknown as IssueSnapshot;
+        const notes = (await gitlab.IssueNotes.all(project, iid, RECENT_NOTES)) as unknown as NoteJson[];
+        if (!notes.some((n) => !n.system && hasEffectMarker(n.body, args.effectId))) {
+          const mentionOwners = args.event === 'escalated' && entersNewTier(issue, state);
+          const body = trackerNoteText(state, args.event, { effectId: args.effectId, note: args.note, mentionOwners, now: stateTime(state, now()) });
+          await gitlab.IssueNotes.create(project, iid, body);
+        }
+        const edit = planTrackerEdit(issue, state);
+        if (!isNoop(edit)) {
+          await gitlab.Issues.edit(project, iid, {
+            ...(edit.addLabels.length > 0 ? { addLabels: edit.addLabels.join(',') } : {}),
+            ...(edit.removeLabels.length > 0 ? { removeLabels: edit.removeLabels.join(',') } : {}),
+            ...(edit.stateEvent ? { stateEvent: edit.stateEvent } : {}),
+          });
+        }
+      } catch (err) {
+        throw classifyGitlabError(err, `updating tracker issue #${iid} of ${state.id} (${args.event}) in ${project}`);
       }
     },
   };

@@ -18,10 +18,9 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const tier2 = deps.config.registry.tiers.find((t) => t.tier === 2);
   return {
     ...createPlanActivities(deps.config),
-    ...createSlackActivities({ slack: deps.slack, helpChannel: deps.helpChannel, tier2Group: tier2?.slackGroup ?? 'it-helpdesk' }),
+    ...createSlackActivities({ slack: deps.slack, helpChannel: deps.helpChannel }),
     ...createGitlabActivities({ gitlab: deps.gitlab, project: deps.gitlabProject }),
   };
 }

@@ -3,11 +3,19 @@
  * so its result is recorded in history: a later registry change never alters a running request.
  */
 import type { TierflowConfig } from '../domain/config.js';
-import { findSystem } from '../domain/registry.js';
+import type { SystemRef, TierContact } from '../domain/request.js';
+import { findSystem, type SystemEntry } from '../domain/registry.js';
 import { classify } from '../domain/routing.js';
+import { onShift } from '../domain/shifts.js';
 import type { HelpRequestInput, RequestPlan } from '../workflows/contracts.js';
 
-export function createPlanActivities(config: TierflowConfig) {
+function systemRef(entry: SystemEntry): SystemRef {
+  return { id: entry.id, name: entry.name, gitlabLabel: entry.gitlabLabel, gitlabOwners: entry.gitlabOwners, slackOwners: entry.slackOwners };
+}
+
+export function createPlanActivities(config: TierflowConfig, now: () => number = Date.now) {
+  const contacts: TierContact[] = config.registry.tiers.map((t) => ({ tier: t.tier, name: t.name, slackGroup: t.slackGroup }));
+  const systems = config.registry.systems.map(systemRef);
   return {
     async planRequest(input: HelpRequestInput): Promise<RequestPlan> {
       const routing = classify(config.registry, {
@@ -17,16 +25,24 @@ export function createPlanActivities(config: TierflowConfig) {
         description: input.description,
       });
       const entry = routing.systemId ? findSystem(config.registry, routing.systemId) : undefined;
+      const startGroup = contacts.find((c) => c.tier === routing.startTier)?.slackGroup;
+      // Tier 2 mentions the analysts on shift (follow-the-sun); higher tiers their group and the system owners.
+      const mentions =
+        routing.startTier <= 2
+          ? onShift(config.shifts, now()).map((s) => s.slackGroup)
+          : [startGroup, entry?.slackOwners].filter((m): m is string => !!m);
+      if (mentions.length === 0 && startGroup) mentions.push(startGroup);
       return {
-        system: entry
-          ? { id: entry.id, name: entry.name, gitlabLabel: entry.gitlabLabel, gitlabOwners: entry.gitlabOwners, slackOwners: entry.slackOwners }
-          : null,
+        system: entry ? systemRef(entry) : null,
         type: routing.type,
         startTier: routing.startTier,
         guides: routing.guides,
         shadowItOwner: routing.shadowIt ? `${routing.shadowIt.name}: ${routing.shadowIt.owners}` : null,
+        mentions: [...new Set(mentions)],
         calendar: config.calendar,
         policy: config.policy,
+        contacts,
+        systems,
       };
     },
   };

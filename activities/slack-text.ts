@@ -1,43 +1,109 @@
 /**
- * Slack message text for requests. User text is made inert: `&`, `<` and `>` are escaped so it can
- * never ping `@channel`, a user group or a person, nor forge a link; mentions come only from here.
+ * Slack message text for requests. User text (summary, description, notes, names) is made inert:
+ * `&`, `<` and `>` are escaped, so it can never ping `@channel`/`@here`, a user group or a person,
+ * nor forge a link (`<!channel>`, `<!subteam^…>`, `<@U…>`, `<http://x|y>` all show as typed).
+ * Mentions come only from our code: user groups resolved from the `mentions` argument, and the
+ * requester's Slack user id (a structured field, validated before it is written as `<@U…>`).
  */
 import type { GuideLink } from '../domain/registry.js';
-import type { RequestState } from '../domain/request.js';
+import type { RequestEvent, RequestState } from '../domain/request.js';
+import { eventHeadline, truncate } from './event-text.js';
+
+/** Longest user note or description quoted in a message (Slack's own limit is 40,000). */
+export const MAX_QUOTED_CHARS = 3000;
 
 /** Escapes user text for Slack mrkdwn. @example escapeSlack('<!channel>') // '&lt;!channel&gt;' */
 export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A user-group mention from our own registry data (handle → `<!subteam^ID>` when the ID is known). */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{6,}$/;
+const SLACK_GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+/**
+ * A user-group mention: `<!subteam^ID>` when Slack knows the handle, else the handle as plain,
+ * escaped text (it pings nobody but still tells a reader who was meant).
+ * @example groupMention('it-helpdesk-analysts', 'S0HELPDESK') // '<!subteam^S0HELPDESK>'
+ */
 export function groupMention(handle: string, id?: string): string {
-  return id ? `<!subteam^${id}|@${handle}>` : `@${escapeSlack(handle)}`;
+  return id && SLACK_GROUP_ID.test(id) ? `<!subteam^${id}>` : `@${escapeSlack(handle.replace(/^@/, ''))}`;
 }
 
-/** The first message of a request's thread. */
-export function threadText(state: RequestState, guides: GuideLink[], shadowItOwner: string | null, mention: string): string {
-  const who = state.requester.slackUserId ? `<@${state.requester.slackUserId.replace(/[^A-Z0-9]/gi, '')}>` : escapeSlack(state.requester.email);
+/** A person: `<@U…>` for a well-formed Slack user id, else their name or email as escaped text. */
+export function personText(who: string): string {
+  return SLACK_USER_ID.test(who) ? `<@${who}>` : escapeSlack(who);
+}
+
+/** Quotes user text as a Slack block quote, escaped and cut to {@link MAX_QUOTED_CHARS}. */
+export function quoteSlack(text: string): string {
+  return escapeSlack(truncate(text.trim(), MAX_QUOTED_CHARS))
+    .split(/\r\n?|\n/)
+    .map((line) => `>${line}`)
+    .join('\n');
+}
+
+function requesterText(state: RequestState): string {
+  const id = state.requester.slackUserId;
+  return id && SLACK_USER_ID.test(id) ? `<@${id}>` : escapeSlack(state.requester.name ?? state.requester.email);
+}
+
+/**
+ * The first message of a request's thread.
+ * @param mentions rendered user-group mentions (see {@link groupMention}), already resolved.
+ */
+export function threadText(state: RequestState, guides: GuideLink[], shadowItOwner: string | null, mentions: string[]): string {
+  const system = state.system ? escapeSlack(state.system.name) : 'system to triage';
   const lines = [
-    `*${escapeSlack(state.summary)}*`,
-    `Request \`${state.id}\` from ${who} · ${state.priority} · ${state.system ? escapeSlack(state.system.name) : 'system to triage'} · Tier ${state.tier}`,
+    `*${escapeSlack(truncate(state.summary, 200))}*`,
+    `Request \`${escapeSlack(state.id)}\` from ${requesterText(state)} · ${state.priority} · ${system} · Tier ${state.tier}`,
   ];
-  if (state.description) lines.push(`>${escapeSlack(state.description).slice(0, 2500).replace(/\n/g, '\n>')}`);
+  if (state.description.trim()) lines.push(quoteSlack(state.description));
   if (shadowItOwner) lines.push(`This system is not managed by Corporate Security; its System Owner is ${escapeSlack(shadowItOwner)}.`);
   if (guides.length > 0) {
-    lines.push(`While you wait, these guides may help: ${guides.map((g) => `<${g.url}|${escapeSlack(g.title)}>`).join(' · ')}`);
+    lines.push(`While you wait, these guides may help: ${guides.map((g) => `<${g.url.replace(/[<>|\s]/g, '')}|${escapeSlack(g.title)}>`).join(' · ')}`);
   }
-  lines.push(`${mention} please take a look.`);
+  if (mentions.length > 0) lines.push(`${mentions.join(' ')} please take a look.`);
   return lines.join('\n');
 }
 
-/** A reply in the thread announcing a transition. */
-export function replyText(state: RequestState, event: string, note?: string): string {
-  const head = {
-    acknowledged: `:eyes: Acknowledged by ${escapeSlack(state.assignee ?? 'an engineer')}`,
-    resolved: ':white_check_mark: Resolved',
-    escalated: `:arrow_up: Escalated to Tier ${state.tier}`,
-    sla_breached: `:rotating_light: SLA breached at Tier ${state.tier}`,
-  }[event] ?? escapeSlack(event);
-  return note ? `${head}: ${escapeSlack(note)}` : head;
+const EMOJI: Readonly<Record<RequestEvent, string>> = {
+  acknowledged: ':eyes:',
+  resolved: ':white_check_mark:',
+  self_served: ':sparkles:',
+  escalated: ':arrow_up:',
+  sla_warning: ':hourglass_flowing_sand:',
+  sla_breached: ':rotating_light:',
+  reminder: ':bell:',
+  waiting_on_requester: ':speech_balloon:',
+  resumed: ':arrow_forward:',
+  reassigned: ':twisted_rightwards_arrows:',
+  priority_changed: ':triangular_flag_on_post:',
+  comment: ':memo:',
+  reopened: ':leftwards_arrow_with_hook:',
+  cancelled: ':no_entry_sign:',
+};
+
+/** What {@link replyText} needs besides the state and the event. */
+export interface ReplyOptions {
+  /** The engineer's or requester's note (escalation reason, resolution, comment), quoted. */
+  note?: string;
+  /** Rendered user-group mentions, appended as "cc". */
+  mentions: string[];
+  /** Epoch ms the reply is written (for "breached 2 h ago"). */
+  now: number;
+}
+
+/**
+ * A reply in the request's thread announcing an event: emoji and headline, the note quoted, and
+ * the mentions. Waiting on the requester also pings the requester, who has to answer.
+ * @example replyText(state, 'comment', { note: '<!channel> ping', mentions: [], now })
+ * // ':memo: *Comment*\n>&lt;!channel&gt; ping'
+ */
+export function replyText(state: RequestState, event: RequestEvent, opts: ReplyOptions): string {
+  const headline = eventHeadline(state, event, { escape: escapeSlack, person: personText, now: opts.now });
+  const lines = [`${EMOJI[event]} *${headline}*`];
+  if (opts.note?.trim()) lines.push(quoteSlack(opts.note));
+  if (event === 'waiting_on_requester') lines.push(`${requesterText(state)} please reply in this thread.`);
+  if (opts.mentions.length > 0) lines.push(`cc ${opts.mentions.join(' ')}`);
+  return lines.join('\n');
 }

@@ -1,22 +1,19 @@
 /**
- * The request state machine: a help request's tier, status, SLA clocks and timeline, and the
- * decisions taken on each event. Pure: the workflow feeds it events with `now` and carries out the
- * effects it returns (Slack posts, GitLab issues) through activities.
+ * A help request's state and the decisions taken when it opens and when it moves between tiers.
+ * Pure: the workflow feeds events with `now` and carries out the effects returned (Slack posts,
+ * GitLab issues) through activities. Engineer actions live in `request-actions.ts`, clock-driven
+ * events (warning, breach, reminder) in `request-timers.ts`.
  */
 import type { CoverageCalendar } from './calendar.js';
+import { startClock, type ClockKind, type SlaClock } from './sla-clock.js';
 import { targetsFor, type SlaPolicy } from './sla-policy.js';
-import {
-  clockDueAt,
-  markBreached,
-  startClock,
-  stopClock,
-  type ClockKind,
-  type SlaClock,
-} from './sla-clock.js';
 import type { Priority, RequestType, Tier } from './types.js';
 
 /** Where a request stands. `closed` = resolved and past the reopen window. */
 export type RequestStatus = 'open' | 'acknowledged' | 'waiting_on_requester' | 'resolved' | 'cancelled' | 'closed';
+
+/** How a request ended. */
+export type Resolution = 'resolved' | 'self_served' | 'cancelled';
 
 export interface Requester {
   email: string;
@@ -31,13 +28,20 @@ export interface TimelineEntry {
   note?: string;
 }
 
-/** Everything the workflow needs to know about the owning system, resolved at intake from the registry. */
+/** The owning system, resolved from the registry when the request opens. */
 export interface SystemRef {
   id: string;
   name: string;
   gitlabLabel: string;
   gitlabOwners: string;
   slackOwners: string;
+}
+
+/** Who stands behind a tier: the Slack user group mentioned when a request reaches it. */
+export interface TierContact {
+  tier: Tier;
+  name: string;
+  slackGroup: string;
 }
 
 export interface RequestLinks {
@@ -48,6 +52,34 @@ export interface RequestLinks {
   gitlabIssue: string | null;
 }
 
+/** Everything that happens to a request, as announced in Slack and GitLab. */
+export type RequestEvent =
+  | 'acknowledged'
+  | 'resolved'
+  | 'self_served'
+  | 'escalated'
+  | 'sla_warning'
+  | 'sla_breached'
+  | 'reminder'
+  | 'waiting_on_requester'
+  | 'resumed'
+  | 'reassigned'
+  | 'priority_changed'
+  | 'comment'
+  | 'reopened'
+  | 'cancelled';
+
+/**
+ * What the workflow must carry out after a decision. Every effect has an id unique within the
+ * request, so an activity retried after an ambiguous failure can find what it already did.
+ */
+export type Effect =
+  | { id: string; kind: 'post_thread'; mentions: string[] }
+  | { id: string; kind: 'open_tracker_issue'; reason: string }
+  | { id: string; kind: 'thread_reply'; event: RequestEvent; note?: string; mentions: string[] }
+  | { id: string; kind: 'sync_tracker'; event: RequestEvent; note?: string };
+
+/** The request's state: plain data, carried whole across continue-as-new. */
 export interface RequestState {
   id: string;
   createdAt: number;
@@ -59,38 +91,32 @@ export interface RequestState {
   system: SystemRef | null;
   tier: Tier;
   status: RequestStatus;
+  /** The status to return to when a paused request resumes. */
+  statusBeforePause: RequestStatus | null;
+  resolution: Resolution | null;
   assignee: string | null;
   clocks: SlaClock[];
   slaBreached: boolean;
+  /** When the next reminder of a breach at the top tier is due (coverage-aware), if any. */
+  nextReminderAt: number | null;
+  remindersSent: number;
   links: RequestLinks;
   timeline: TimelineEntry[];
   resolvedAt: number | null;
+  effectSeq: number;
 }
-
-/** What the workflow must carry out after a decision. */
-export type Effect =
-  | { kind: 'post_thread' }
-  | { kind: 'open_tracker_issue'; tier: Tier; reason: string }
-  | { kind: 'thread_reply'; event: string; note?: string };
 
 export interface Decision {
   state: RequestState;
   effects: Effect[];
 }
 
-/** Engineer actions arrive with who did them and an optional note. */
-export interface ActionArgs {
-  actor: string;
-  note?: string;
-}
-
-export type EngineerAction = 'acknowledge' | 'resolve';
-
-/** The context every decision needs: time, coverage calendar and SLA policy. */
+/** The context every decision needs: time, coverage calendar, SLA policy and tier contacts. */
 export interface DecisionContext {
   now: number;
   calendar: CoverageCalendar;
   policy: SlaPolicy;
+  contacts: TierContact[];
 }
 
 export interface NewRequest {
@@ -102,19 +128,59 @@ export interface NewRequest {
   priority?: Priority;
   system: SystemRef | null;
   startTier: Tier;
+  /** Slack groups to mention in the first post (analysts on shift, or the starting tier's group). */
+  mentions: string[];
+}
+
+/** Statuses in which a request is being worked on (clocks may run). */
+export const ACTIVE_STATUSES: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester'];
+
+export function isActive(state: RequestState): boolean {
+  return ACTIVE_STATUSES.includes(state.status);
+}
+
+/** The Slack group standing behind a tier, if configured. */
+export function tierMention(ctx: DecisionContext, tier: Tier): string[] {
+  const contact = ctx.contacts.find((c) => c.tier === tier);
+  return contact ? [contact.slackGroup] : [];
 }
 
 /** The clocks a tier starts with, targeted from the policy for the request's priority. */
 export function clocksForTier(tier: Tier, priority: Priority, ctx: DecisionContext): SlaClock[] {
   const targets = targetsFor(ctx.policy, tier, priority);
-  const spec = (kind: ClockKind, targetMs: number) =>
+  const start = (kind: ClockKind, targetMs: number) =>
     startClock({ kind, tier, targetMs, warningFraction: ctx.policy.warningFraction }, ctx.now);
-  return [spec('first_response', targets.firstResponseMs), spec('resolution', targets.resolutionMs)];
+  return [start('first_response', targets.firstResponseMs), start('resolution', targets.resolutionMs)];
 }
 
-/** Opens a request at its starting tier: clocks running, thread to post, tracker issue from Tier 3 up. */
+/** Appends a timeline entry. */
+export function record(state: RequestState, entry: TimelineEntry): RequestState {
+  return { ...state, timeline: [...state.timeline, entry] };
+}
+
+type EffectBody = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+
+/** Adds effects with ids `<request id>#<n>`; the counter lives in the state so ids survive replay and continue-as-new. */
+export function withEffects(state: RequestState, bodies: EffectBody[]): Decision {
+  let seq = state.effectSeq;
+  const effects = bodies.map((body) => ({ ...body, id: `${state.id}#${++seq}` }) as Effect);
+  return { state: { ...state, effectSeq: seq }, effects };
+}
+
+/** Announces an event in the Slack thread and, once there is one, on the tracker issue. */
+export function announce(state: RequestState, event: RequestEvent, note?: string, mentions: string[] = []): EffectBody[] {
+  const bodies: EffectBody[] = [{ kind: 'thread_reply', event, mentions, ...(note ? { note } : {}) }];
+  if (state.links.gitlabIssueIid !== null || state.tier >= 3) bodies.push({ kind: 'sync_tracker', event, ...(note ? { note } : {}) });
+  return bodies;
+}
+
+/**
+ * Opens a request at its starting tier: clocks running, the thread to post, and the tracker
+ * issue when it starts at Tier 3 or above (change and crisis requests).
+ */
 export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
   const priority = input.priority ?? ctx.policy.defaultPriority;
+  // Tier 1 (self-service guides) happens at intake; the request stands at Tier 2 at once.
   const tier: Tier = input.startTier < 2 ? 2 : input.startTier;
   const state: RequestState = {
     id: input.id,
@@ -127,115 +193,43 @@ export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
     system: input.system,
     tier,
     status: 'open',
+    statusBeforePause: null,
+    resolution: null,
     assignee: null,
     clocks: clocksForTier(tier, priority, ctx),
     slaBreached: false,
+    nextReminderAt: null,
+    remindersSent: 0,
     links: { slackChannel: null, slackTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
-    timeline: [{ at: ctx.now, actor: input.requester.email, action: 'opened', note: input.summary }],
+    timeline: [{ at: ctx.now, actor: input.requester.email, action: 'opened', note: `Tier ${tier}, ${priority}` }],
     resolvedAt: null,
+    effectSeq: 0,
   };
-  const effects: Effect[] = [{ kind: 'post_thread' }];
-  if (tier >= 3) effects.push({ kind: 'open_tracker_issue', tier, reason: `${input.type} request starts at Tier ${tier}` });
-  return { state, effects };
+  const bodies: EffectBody[] = [{ kind: 'post_thread', mentions: input.mentions }];
+  if (tier >= 3) bodies.push({ kind: 'open_tracker_issue', reason: `${input.type} request starts at Tier ${tier}` });
+  return withEffects(state, bodies);
 }
-
-const ACTIVE: RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester'];
 
 /**
- * Why an action is not allowed now, or `null` when it is. Used by update validators, so a refused
- * action leaves no trace in history.
+ * Moves a request up one tier with the reason recorded: the new tier's clocks start, the tracker
+ * issue opens on entering Tier 3, and the new tier's group is mentioned.
  */
-export function refusal(state: RequestState, action: EngineerAction, args: ActionArgs): string | null {
-  if (!args.actor.trim()) return 'actor is required';
-  switch (action) {
-    case 'acknowledge':
-      if (!ACTIVE.includes(state.status)) return `cannot acknowledge: request is ${state.status}`;
-      if (state.status === 'acknowledged') return `already acknowledged by ${state.assignee ?? 'someone'}`;
-      return null;
-    case 'resolve':
-      if (!ACTIVE.includes(state.status)) return `cannot resolve: request is already ${state.status}`;
-      return null;
-  }
-}
-
-/** A clock still counting: running, paused, or breached and not yet stopped. */
-function isLive(clock: SlaClock): boolean {
-  return clock.state === 'running' || clock.state === 'paused' || clock.state === 'breached';
-}
-
-/** Stopping a clock past its target marks it breached even if the breach timer had not fired yet. */
-function anyBreached(state: RequestState, clocks: SlaClock[]): boolean {
-  return state.slaBreached || clocks.some((c) => c.state === 'breached');
-}
-
-function record(state: RequestState, entry: TimelineEntry): RequestState {
-  return { ...state, timeline: [...state.timeline, entry] };
-}
-
-/** Applies an engineer action that `refusal` allowed. */
-export function applyAction(state: RequestState, action: EngineerAction, args: ActionArgs, ctx: DecisionContext): Decision {
-  const why = refusal(state, action, args);
-  if (why) throw new Error(why);
-  const entry: TimelineEntry = { at: ctx.now, actor: args.actor, action, ...(args.note ? { note: args.note } : {}) };
-  switch (action) {
-    case 'acknowledge': {
-      const clocks = state.clocks.map((c) => (c.kind === 'first_response' && isLive(c) ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
-      const next = record({ ...state, status: 'acknowledged', assignee: args.actor, clocks, slaBreached: anyBreached(state, clocks) }, entry);
-      return { state: next, effects: [{ kind: 'thread_reply', event: 'acknowledged', note: args.note }] };
-    }
-    case 'resolve': {
-      const clocks = state.clocks.map((c) => (isLive(c) ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
-      const next = record({ ...state, status: 'resolved', resolvedAt: ctx.now, clocks, slaBreached: anyBreached(state, clocks) }, entry);
-      return { state: next, effects: [{ kind: 'thread_reply', event: 'resolved', note: args.note }] };
-    }
-  }
-}
-
-/** The next instant a running clock breaches, or null when nothing is due. */
-export function nextDeadline(state: RequestState, calendar: CoverageCalendar): number | null {
-  let next: number | null = null;
-  for (const clock of state.clocks) {
-    const due = clockDueAt(clock, calendar);
-    if (due !== null && (next === null || due < next)) next = due;
-  }
-  return next;
-}
-
-/** Breaches every clock due by `now` and escalates one tier (up to Tier 5) with the reason recorded. */
-export function onClocksDue(state: RequestState, ctx: DecisionContext): Decision {
-  const due = state.clocks.filter((c) => {
-    const at = clockDueAt(c, ctx.calendar);
-    return at !== null && at <= ctx.now;
-  });
-  if (due.length === 0 || !ACTIVE.includes(state.status)) return { state, effects: [] };
-  const breached = due[0]!;
-  const reason = `${breached.kind.replace('_', ' ')} SLA breached at Tier ${state.tier}`;
-  let next: RequestState = {
-    ...state,
-    slaBreached: true,
-    clocks: state.clocks.map((c) => (due.includes(c) ? markBreached(c, ctx.now) : c)),
-  };
-  next = record(next, { at: ctx.now, actor: 'tierflow', action: 'sla_breached', note: reason });
-  if (state.tier >= 5) return { state: next, effects: [{ kind: 'thread_reply', event: 'sla_breached', note: reason }] };
-  return escalate(next, reason, ctx);
-}
-
-/** Moves a request up one tier: new tier's clocks, and a tracker issue when entering Tier 3. */
-export function escalate(state: RequestState, reason: string, ctx: DecisionContext): Decision {
-  const tier = Math.min(5, state.tier + 1) as Tier;
+export function escalate(state: RequestState, actor: string, reason: string, ctx: DecisionContext): Decision {
+  const from = state.tier;
+  const tier = Math.min(5, from + 1) as Tier;
   const next = record(
-    { ...state, tier, status: 'open', clocks: clocksForTier(tier, state.priority, ctx) },
-    { at: ctx.now, actor: 'tierflow', action: 'escalated', note: `Tier ${state.tier} → Tier ${tier}: ${reason}` },
+    {
+      ...state,
+      tier,
+      status: state.status === 'waiting_on_requester' ? 'waiting_on_requester' : 'open',
+      assignee: null,
+      clocks: clocksForTier(tier, state.priority, ctx),
+      nextReminderAt: null,
+    },
+    { at: ctx.now, actor, action: 'escalated', note: `Tier ${from} → Tier ${tier}: ${reason}` },
   );
-  const effects: Effect[] = [];
-  if (tier === 3 && next.links.gitlabIssueIid === null) effects.push({ kind: 'open_tracker_issue', tier, reason });
-  effects.push({ kind: 'thread_reply', event: 'escalated', note: reason });
-  return { state: next, effects };
-}
-
-/** Human-readable one-liner for the Temporal UI's current details. */
-export function describeState(state: RequestState, calendar: CoverageCalendar, format: (at: number) => string): string {
-  const due = nextDeadline(state, calendar);
-  const waiting = state.status === 'open' ? 'waiting for first response' : state.status.replace(/_/g, ' ');
-  return `Tier ${state.tier} — ${waiting}${due === null ? '' : `, due ${format(due)}`}`;
+  const bodies: EffectBody[] = [];
+  if (tier >= 3 && next.links.gitlabIssueIid === null) bodies.push({ kind: 'open_tracker_issue', reason });
+  bodies.push(...announce(next, 'escalated', reason, tierMention(ctx, tier)));
+  return withEffects(next, bodies);
 }

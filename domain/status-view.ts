@@ -3,8 +3,9 @@
  * human-readable coverage durations, computed from the state at a given `now`.
  */
 import { formatDuration, formatInstant, type CoverageCalendar } from './calendar.js';
-import { describeState, type RequestState, type RequestStatus } from './request.js';
-import { clockDueAt, remainingCoverage } from './sla-clock.js';
+import type { RequestState, RequestStatus } from './request.js';
+import { nextWakeUp } from './request-timers.js';
+import { clockDueAt, remainingCoverage, type SlaClock } from './sla-clock.js';
 import type { Priority, RequestType, Tier } from './types.js';
 
 export interface ClockView {
@@ -43,6 +44,37 @@ export interface RequestStatusView {
   timeline: TimelineView[];
 }
 
+const WAITING: Record<RequestStatus, string> = {
+  open: 'waiting for first response',
+  acknowledged: 'acknowledged',
+  waiting_on_requester: 'waiting on the requester (clocks paused)',
+  resolved: 'resolved',
+  cancelled: 'cancelled',
+  closed: 'closed',
+};
+
+function dueClock(state: RequestState, calendar: CoverageCalendar): SlaClock | undefined {
+  return state.clocks
+    .filter((c) => clockDueAt(c, calendar) !== null)
+    .sort((a, b) => clockDueAt(a, calendar)! - clockDueAt(b, calendar)!)[0];
+}
+
+/**
+ * The one-line story of a request for the Temporal UI's current details and Slack.
+ * @example describeState(state, cal) // 'Tier 2 — waiting for first response, due Mon 02:00 UTC'
+ */
+export function describeState(state: RequestState, calendar: CoverageCalendar): string {
+  const head = `Tier ${state.tier} — ${state.status === 'open' && !state.clocks.some((c) => c.kind === 'first_response' && c.state === 'running') ? 'open' : WAITING[state.status]}`;
+  const clock = dueClock(state, calendar);
+  if (clock) {
+    const what = clock.kind === 'first_response' ? 'first response' : 'resolution';
+    return `${head}, ${state.status === 'open' && clock.kind === 'first_response' ? '' : `${what} `}due ${formatInstant(calendar, clockDueAt(clock, calendar)!)}${state.slaBreached ? ' (SLA breached earlier)' : ''}`;
+  }
+  const wake = nextWakeUp(state, calendar);
+  if (wake) return `${head}, SLA breached; next reminder ${formatInstant(calendar, wake.at)}`;
+  return head;
+}
+
 /** Builds the status view of a request at `now`. */
 export function toStatusView(state: RequestState, calendar: CoverageCalendar, now: number): RequestStatusView {
   return {
@@ -56,7 +88,7 @@ export function toStatusView(state: RequestState, calendar: CoverageCalendar, no
     requester: state.requester.email,
     assignee: state.assignee,
     slaBreached: state.slaBreached,
-    details: describeState(state, calendar, (at) => formatInstant(calendar, at)),
+    details: describeState(state, calendar),
     clocks: state.clocks.map((clock) => {
       const due = clockDueAt(clock, calendar);
       const remainingMs = remainingCoverage(clock, calendar, now);

@@ -26,6 +26,9 @@ export type HelpRequestBody = z.infer<typeof helpRequestBodySchema>;
 export const actionBodySchema = z.strictObject({
   actor: z.string().trim().min(1).max(200).default('api'),
   note: z.string().max(10_000).optional(),
+  priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+  system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
+  reason: z.string().trim().max(200).optional(),
 });
 
 export const requestIdSchema = z.string().regex(/^req-[A-Za-z0-9._-]{1,120}$/, 'a request id like req-json-…');

@@ -12,7 +12,7 @@ import {
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 
-import type { ActionArgs } from '../domain/request.js';
+import type { ActionArgs } from '../domain/request-actions.js';
 import {
   ACTION_UPDATES,
   HELP_REQUEST_TASK_QUEUE,

@@ -19,6 +19,18 @@ export const DEFAULT_USERGROUPS: SlackUsergroupConfig[] = [
   { id: 'S0OKTA', handle: 'sysowners-okta-sso', name: 'System Owners: Okta SSO' },
 ];
 
+/**
+ * User groups for the given handles (e.g. every group the registry mentions), with stable ids
+ * derived from the handle, so the sandbox renders real `<!subteam^ID>` mentions for all of them.
+ * @example usergroupsFor(['it-helpdesk-emea']) // [{ id: 'S0IT-HELPDESK-EMEA'…, handle: 'it-helpdesk-emea' }]
+ */
+export function usergroupsFor(handles: string[]): SlackUsergroupConfig[] {
+  const known = new Map(DEFAULT_USERGROUPS.map((g) => [g.handle, g]));
+  return [...new Set([...known.keys(), ...handles])].map(
+    (handle) => known.get(handle) ?? { id: `S${handle.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10)}`, handle, name: handle },
+  );
+}
+
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   slackPort?: number;

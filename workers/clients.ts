@@ -3,6 +3,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { LogLevel, WebClient } from '@slack/web-api';
 
 import type { GitlabClient } from '../activities/gitlab.js';
+import { createSingleAttemptRequesterFn } from '../activities/gitlab-requester.js';
 import type { Settings } from './settings.js';
 
 export interface IntegrationClients {
@@ -10,9 +11,17 @@ export interface IntegrationClients {
   gitlab: GitlabClient;
 }
 
+/** Longest time one Slack or GitLab HTTP request may take before the attempt fails (and is retried). */
+export const INTEGRATION_REQUEST_TIMEOUT_MS = 10_000;
+
 /**
  * Real client libraries, pointed at Slack/GitLab or at any base URL (local fakes, the sandbox).
- * Retries are left to Temporal's activity retry policy, so the clients retry little themselves.
+ * Neither client retries: a retry belongs to Temporal's activity retry policy, which runs the
+ * activity again so it first looks for what a lost answer may already have done (a 429's
+ * `Retry-After` becomes the next retry delay, see `activities/errors.ts`).
+ * - Slack: `retries: 0`, and a 429 is thrown at once (`rejectRateLimitedCalls`) instead of waited out.
+ * - GitLab: gitbeaker's default requester retries 429/502 up to 10 times by itself, which turns a
+ *   lost create answer into a duplicate issue; ours makes one attempt (`activities/gitlab-requester.ts`).
  */
 export function buildClients(settings: Settings, urls: { slackApiUrl?: string; gitlabUrl?: string } = {}): IntegrationClients {
   const slackApiUrl = urls.slackApiUrl ?? settings.slack.apiUrl ?? undefined;
@@ -21,8 +30,14 @@ export function buildClients(settings: Settings, urls: { slackApiUrl?: string; g
     logLevel: LogLevel.ERROR,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: INTEGRATION_REQUEST_TIMEOUT_MS,
   });
-  const gitlab = new Gitlab({ host: urls.gitlabUrl ?? settings.gitlab.url, token: settings.gitlab.token });
+  const gitlab = new Gitlab({
+    host: urls.gitlabUrl ?? settings.gitlab.url,
+    token: settings.gitlab.token,
+    requesterFn: createSingleAttemptRequesterFn({ timeoutMs: INTEGRATION_REQUEST_TIMEOUT_MS }),
+    // The requester bounds every HTTP request; gitbeaker's own timeout would span all pages of a list.
+    queryTimeout: null,
+  });
   return { slack, gitlab };
 }

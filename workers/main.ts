@@ -11,10 +11,11 @@ import { NativeConnection } from '@temporalio/worker';
 
 import { buildIntake } from '../intake/server.js';
 import { loadConfig } from '../registry/load.js';
-import { startSandbox } from '../sandbox/index.js';
+import { startSandbox, usergroupsFor } from '../sandbox/index.js';
 import { buildClients } from './clients.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { createLogger } from './logger.js';
+import { mentionedGroups } from './sandbox-groups.js';
 import { describeSettings, loadSettings } from './settings.js';
 import { createHelpDeskWorker } from './worker.js';
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) logger.warn(warning);
 
   const sandboxed = settings.slack.sandbox || settings.gitlab.sandbox;
-  const sandbox = sandboxed ? await startSandbox({ project: settings.gitlab.project }) : null;
+  const sandbox = sandboxed ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)) }) : null;
   if (sandbox) stops.unshift(() => sandbox.close());
 
   let devServer: DevServer | null = null;

@@ -1,19 +1,22 @@
 /**
  * The contract of `helpRequestWorkflow`: its input, the status it reports, its messages and task
- * queues. Shared by the workflow, the worker, the intake and the tests; no name is spelled twice.
+ * queue. Shared by the workflow, the worker, the intake and the tests; no name is spelled twice.
  */
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 import type { CoverageCalendar } from '../domain/calendar.js';
 import type { GuideLink } from '../domain/registry.js';
-import type { ActionArgs, Requester, SystemRef } from '../domain/request.js';
+import { ACTIONS, type ActionArgs, type ActionName } from '../domain/request-actions.js';
+import type { Requester, RequestState, SystemRef, TierContact } from '../domain/request.js';
 import type { SlaPolicy } from '../domain/sla-policy.js';
 import type { RequestStatusView } from '../domain/status-view.js';
 import type { Priority, RequestType, Tier } from '../domain/types.js';
 
+export type { ActionArgs, ActionName } from '../domain/request-actions.js';
 export type { ClockView, RequestStatusView, TimelineView } from '../domain/status-view.js';
 
-/** Task queue of the workflow and its orchestration activities. */
+/** Task queue of the workflow and its activities. */
 export const HELP_REQUEST_TASK_QUEUE = 'tierflow-requests';
 
 /** Where a request came from. */
@@ -29,6 +32,8 @@ export interface HelpRequestInput {
   system?: string;
   type?: RequestType;
   priority?: Priority;
+  /** Continue-as-new after this many history events (default 2,000; tests lower it). */
+  historyLimit?: number;
 }
 
 /**
@@ -41,20 +46,39 @@ export interface RequestPlan {
   startTier: Tier;
   guides: GuideLink[];
   shadowItOwner: string | null;
+  /** Slack groups mentioned in the first post: the analysts on shift, or the starting tier's group. */
+  mentions: string[];
   calendar: CoverageCalendar;
   policy: SlaPolicy;
+  contacts: TierContact[];
+  /** Every registry system, for reassignment. */
+  systems: SystemRef[];
+}
+
+/** What continue-as-new carries: the whole state and the plan, so nothing is decided twice. */
+export interface CarriedRequest {
+  state: RequestState;
+  plan: RequestPlan;
 }
 
 export const statusQuery = defineQuery<RequestStatusView>('status');
-export const acknowledgeUpdate = defineUpdate<RequestStatusView, [ActionArgs]>('acknowledge');
-export const resolveUpdate = defineUpdate<RequestStatusView, [ActionArgs]>('resolve');
-/** Fire-and-forget twins of the updates, for webhooks and the Temporal UI. */
-export const acknowledgeSignal = defineSignal<[ActionArgs]>('acknowledgeSignal');
-export const resolveSignal = defineSignal<[ActionArgs]>('resolveSignal');
 
-/** Engineer actions reachable over HTTP, each an Update with a validator. */
-export const ACTION_UPDATES = {
-  acknowledge: acknowledgeUpdate,
-  resolve: resolveUpdate,
-} as const;
-export type EngineerActionName = keyof typeof ACTION_UPDATES;
+type ActionUpdate = UpdateDefinition<RequestStatusView, [ActionArgs]>;
+type ActionSignal = SignalDefinition<[ActionArgs]>;
+
+/**
+ * One Update per action (validated; the caller gets the new status or the refusal) and a Signal
+ * of the same name for fire-and-forget senders (webhooks, the Temporal UI's "Send signal").
+ */
+export const ACTION_UPDATES = Object.fromEntries(ACTIONS.map((a) => [a, defineUpdate<RequestStatusView, [ActionArgs]>(a)])) as Record<ActionName, ActionUpdate>;
+export const ACTION_SIGNALS = Object.fromEntries(ACTIONS.map((a) => [a, defineSignal<[ActionArgs]>(a)])) as Record<ActionName, ActionSignal>;
+
+export const acknowledgeUpdate = ACTION_UPDATES.acknowledge;
+export const resolveUpdate = ACTION_UPDATES.resolve;
+export const escalateUpdate = ACTION_UPDATES.escalate;
+export const commentUpdate = ACTION_UPDATES.comment;
+export const commentSignal = ACTION_SIGNALS.comment;
+export const resolveSignal = ACTION_SIGNALS.resolve;
+
+/** Engineer actions reachable over HTTP. */
+export type EngineerActionName = ActionName;

@@ -1,168 +1,205 @@
 /**
- * `helpRequestWorkflow`: one durable workflow per help request. This file only wires messages,
- * timers and activities; every decision is taken by the pure state machine in `domain/request.ts`.
+ * `helpRequestWorkflow`: one durable workflow per help request. This file wires messages, timers
+ * and activities; every decision is taken by the pure state machine in `domain/request*.ts`.
  */
 import {
   ApplicationFailure,
+  allHandlersFinished,
   condition,
+  continueAsNew,
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+
+import type { ActivityOptions } from '@temporalio/common';
 
 import type { Activities } from '../activities/index.js';
+import { formatInstant } from '../domain/calendar.js';
+import { ACTIONS, applyAction, refusal, type ActionArgs, type ActionContext } from '../domain/request-actions.js';
+import { nextWakeUp, onTimersDue } from '../domain/request-timers.js';
+import { openRequest, isActive, type Decision, type Effect, type RequestState } from '../domain/request.js';
+import { describeState, toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import {
-  applyAction,
-  nextDeadline,
-  onClocksDue,
-  openRequest,
-  refusal,
-  type ActionArgs,
-  type DecisionContext,
-  type Effect,
-  type EngineerAction,
-  type RequestState,
-} from '../domain/request.js';
-import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
-import {
-  acknowledgeSignal,
-  acknowledgeUpdate,
-  resolveSignal,
-  resolveUpdate,
+  ACTION_SIGNALS,
+  ACTION_UPDATES,
   statusQuery,
+  type CarriedRequest,
   type HelpRequestInput,
   type RequestPlan,
 } from './contracts.js';
-import {
-  PriorityKey,
-  RequestTypeKey,
-  SlaBreachedKey,
-  SlaDueAtKey,
-  StatusKey,
-  SystemKey,
-  TierKey,
-} from './search-attributes.js';
+import { searchAttributesOf } from './search-attributes.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
 
-// Slack and GitLab calls retry until they succeed, except for errors no retry can fix.
-const { postRequestThread, postThreadReply, createTrackerIssue } = proxyActivities<Activities>({
+// Slack and GitLab calls retry until they succeed (a 429's Retry-After sets the next delay),
+// except for configuration errors no retry can fix.
+const INTEGRATION: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['IntegrationConfigError'],
-  },
-});
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['IntegrationConfigError'] },
+};
+const integrations = proxyActivities<Activities>(INTEGRATION);
 
 /** The error type a validator throws for a transition the state does not allow. */
 export const INVALID_TRANSITION = 'InvalidTransition';
+const DEFAULT_HISTORY_LIMIT = 2_000;
 
-export async function helpRequestWorkflow(input: HelpRequestInput): Promise<RequestStatusView> {
-  const plan: RequestPlan = await planRequest(input);
-  const ctx = (): DecisionContext => ({ now: Date.now(), calendar: plan.calendar, policy: plan.policy });
-
-  const opened = openRequest(
-    {
-      id: input.id,
-      requester: input.requester,
-      summary: input.summary,
-      description: input.description,
-      type: plan.type,
-      priority: input.priority,
-      system: plan.system,
-      startTier: plan.startTier,
-    },
-    ctx(),
-  );
-  let state: RequestState = opened.state;
-  const pending: Effect[] = [...opened.effects];
-  const view = () => toStatusView(state, plan.calendar, Date.now());
-
-  const act = (action: EngineerAction, args: ActionArgs): RequestStatusView => {
-    const decision = applyAction(state, action, args, ctx());
+export async function helpRequestWorkflow(input: HelpRequestInput, carried?: CarriedRequest): Promise<RequestStatusView> {
+  const plan: RequestPlan = carried?.plan ?? (await planRequest(input));
+  const ctx = (): ActionContext => ({ now: Date.now(), calendar: plan.calendar, policy: plan.policy, contacts: plan.contacts, systems: plan.systems });
+  const pending: Effect[] = [];
+  let state: RequestState;
+  if (carried) {
+    state = carried.state;
+  } else {
+    const opened = openRequest(
+      { ...input, description: input.description, type: plan.type, system: plan.system, startTier: plan.startTier, mentions: plan.mentions },
+      ctx(),
+    );
+    state = opened.state;
+    pending.push(...opened.effects);
+  }
+  // Every decision bumps `version`, so the main loop wakes for any change, effects or not.
+  let version = 0;
+  const apply = (decision: Decision) => {
     state = decision.state;
     pending.push(...decision.effects);
-    return view();
+    version += 1;
   };
-  const validate = (action: EngineerAction) => (args: ActionArgs) => {
-    const why = refusal(state, action, args);
-    if (why) throw ApplicationFailure.nonRetryable(why, INVALID_TRANSITION);
-  };
-  // Signals carry the same meaning for fire-and-forget senders; a refused one is logged, not thrown.
-  const actQuietly = (action: EngineerAction) => (args: ActionArgs) => {
-    const why = refusal(state, action, args);
-    if (why) log.warn('signal refused', { action, why });
-    else act(action, args);
-  };
+  const view = () => toStatusView(state, plan.calendar, Date.now());
 
+  // Messages: an Update per action, validated so a refused action leaves no trace in history;
+  // a Signal of the same name for fire-and-forget senders, where a refusal is only logged.
   setHandler(statusQuery, view);
-  setHandler(acknowledgeUpdate, (args) => act('acknowledge', args), { validator: validate('acknowledge') });
-  setHandler(resolveUpdate, (args) => act('resolve', args), { validator: validate('resolve') });
-  setHandler(acknowledgeSignal, actQuietly('acknowledge'));
-  setHandler(resolveSignal, actQuietly('resolve'));
+  for (const action of ACTIONS) {
+    const refused = (args: ActionArgs) => refusal(state, action, args, ctx());
+    setHandler(
+      ACTION_UPDATES[action],
+      (args: ActionArgs) => {
+        apply(applyAction(state, action, args, ctx()));
+        return view();
+      },
+      {
+        validator: (args) => {
+          const why = refused(args);
+          if (why) throw ApplicationFailure.nonRetryable(why, INVALID_TRANSITION);
+        },
+      },
+    );
+    setHandler(ACTION_SIGNALS[action], (args) => {
+      const why = refused(args);
+      if (why) log.warn('signal refused', { action, why });
+      else apply(applyAction(state, action, args, ctx()));
+    });
+  }
 
+  let published = '';
+  const publish = () => {
+    const attributes = searchAttributesOf(state, plan.calendar);
+    const key = JSON.stringify(attributes.map((a) => a.value));
+    if (key !== published) {
+      published = key;
+      upsertSearchAttributes(attributes);
+    }
+    setCurrentDetails(describeState(state, plan.calendar));
+  };
+
+  // Announcements (thread replies, tracker notes) of one decision run side by side; the thread
+  // and the tracker issue are created alone, first, since later effects need their links.
   const runEffects = async () => {
     while (pending.length > 0) {
-      const effect = pending.shift()!;
-      switch (effect.kind) {
-        case 'post_thread': {
-          const thread = await postRequestThread({ state, guides: plan.guides, shadowItOwner: plan.shadowItOwner });
-          state = { ...state, links: { ...state.links, slackChannel: thread.channel, slackTs: thread.ts, slackThread: thread.permalink } };
-          break;
-        }
-        case 'open_tracker_issue': {
-          const issue = await createTrackerIssue({ state, reason: effect.reason, slackThread: state.links.slackThread });
-          state = { ...state, links: { ...state.links, gitlabIssueIid: issue.iid, gitlabIssue: issue.webUrl } };
-          break;
-        }
-        case 'thread_reply':
-          if (state.links.slackChannel && state.links.slackTs) {
-            await postThreadReply({ channel: state.links.slackChannel, threadTs: state.links.slackTs, state, event: effect.event, note: effect.note });
-          }
-          break;
+      const first = pending.shift()!;
+      const batch = [first];
+      if (first.kind === 'thread_reply' || first.kind === 'sync_tracker') {
+        while (pending[0] && (pending[0].kind === 'thread_reply' || pending[0].kind === 'sync_tracker')) batch.push(pending.shift()!);
       }
+      await Promise.all(batch.map(carryOut));
     }
-  };
-
-  const publish = () => {
-    const due = nextDeadline(state, plan.calendar);
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: TierKey, value: state.tier },
-      { key: StatusKey, value: state.status },
-      { key: PriorityKey, value: state.priority },
-      { key: RequestTypeKey, value: state.type },
-      { key: SystemKey, value: state.system?.id ?? 'unknown' },
-      { key: SlaBreachedKey, value: state.slaBreached },
-      { key: SlaDueAtKey, value: due === null ? null : new Date(due) },
-    ];
-    upsertSearchAttributes(pairs);
-  };
-
-  const isActive = () => state.status !== 'resolved' && state.status !== 'cancelled';
-  for (;;) {
     publish();
-    await runEffects();
-    if (!isActive()) break;
-    const due = nextDeadline(state, plan.calendar);
-    const woken = await condition(() => pending.length > 0 || !isActive(), due === null ? undefined : Math.max(0, due - Date.now()));
-    if (!woken) {
-      const decision = onClocksDue(state, ctx());
-      state = decision.state;
-      pending.push(...decision.effects);
+  };
+  // Activities get the state without its history of events (only the latest), so payloads in
+  // the workflow history stay small however long the timeline grows.
+  const snapshot = (): RequestState => ({ ...state, timeline: state.timeline.slice(-1) });
+  const carryOut = async (effect: Effect) => {
+    const { links } = state;
+    switch (effect.kind) {
+      case 'post_thread': {
+        const thread = await integrations.postRequestThread.executeWithOptions({ ...INTEGRATION, summary: 'Slack: post the request thread' }, [
+          { state: snapshot(), guides: plan.guides, shadowItOwner: plan.shadowItOwner, mentions: effect.mentions },
+        ]);
+        state = { ...state, links: { ...state.links, slackChannel: thread.channel, slackTs: thread.ts, slackThread: thread.permalink } };
+        return;
+      }
+      case 'open_tracker_issue': {
+        const issue = await integrations.createTrackerIssue.executeWithOptions({ ...INTEGRATION, summary: `GitLab: open the Tier ${state.tier} issue` }, [
+          { state: snapshot(), reason: effect.reason, slackThread: links.slackThread },
+        ]);
+        state = { ...state, links: { ...state.links, gitlabIssueIid: issue.iid, gitlabIssue: issue.webUrl } };
+        return;
+      }
+      case 'thread_reply':
+        if (links.slackChannel && links.slackTs) {
+          await integrations.postThreadReply.executeWithOptions({ ...INTEGRATION, summary: `Slack: ${effect.event.replace(/_/g, ' ')}` }, [
+            { channel: links.slackChannel, threadTs: links.slackTs, effectId: effect.id, state: snapshot(), event: effect.event, note: effect.note, mentions: effect.mentions },
+          ]);
+        }
+        return;
+      case 'sync_tracker':
+        if (links.gitlabIssueIid !== null) {
+          await integrations.syncTrackerIssue.executeWithOptions({ ...INTEGRATION, summary: `GitLab: ${effect.event.replace(/_/g, ' ')}` }, [
+            { iid: links.gitlabIssueIid, effectId: effect.id, state: snapshot(), event: effect.event, note: effect.note },
+          ]);
+        }
+        return;
     }
-  }
-  publish();
-  await runEffects();
+  };
 
-  // The request stays open for the reopen window so a late "it's broken again" lands here.
-  await condition(() => false, plan.policy.reopenWindowMs);
+  // History stays bounded: a long-running request (many comments) continues as new, carrying all.
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const continueIfLong = async () => {
+    const info = workflowInfo();
+    if (info.historyLength < historyLimit && !info.continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    await runEffects();
+    await continueAsNew<typeof helpRequestWorkflow>(input, { state, plan });
+  };
+
+  // Active: wait for an action or the next warning, breach or reminder.
+  const serve = async () => {
+    for (;;) {
+      await runEffects();
+      if (!isActive(state)) return;
+      await continueIfLong();
+      const seen = version;
+      const changed = () => version !== seen || pending.length > 0;
+      const wake = nextWakeUp(state, plan.calendar);
+      if (wake === null) {
+        await condition(changed);
+        continue;
+      }
+      const waitMs = wake.at - Date.now();
+      const woken = waitMs > 0 && (await condition(changed, waitMs, { summary: `${wake.summary} at ${formatInstant(plan.calendar, wake.at)}` }));
+      if (!woken) apply(onTimersDue(state, ctx()));
+    }
+  };
+
+  for (;;) {
+    await serve();
+    if (state.status !== 'resolved' || state.resolvedAt === null) break;
+    // Resolved: the request stays open for the reopen window so "it's broken again" lands here.
+    const closesAt = state.resolvedAt + plan.policy.reopenWindowMs;
+    const left = closesAt - Date.now();
+    const reopened = left > 0 && (await condition(() => state.status !== 'resolved', left, { summary: 'reopen window closes' }));
+    if (!reopened) break;
+  }
+  await condition(allHandlersFinished);
   if (state.status === 'resolved') state = { ...state, status: 'closed' };
   publish();
   return view();

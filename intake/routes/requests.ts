@@ -68,6 +68,7 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
       throw new HttpError(400, error, details);
     }
     const updateId = request.headers['idempotency-key'];
-    return gateway.act(parseId(request.params.id), action as EngineerActionName, parsed.data, typeof updateId === 'string' ? updateId.slice(0, 200) : undefined);
+    const args = { ...parsed.data, source: 'api' as const };
+    return gateway.act(parseId(request.params.id), action as EngineerActionName, args, typeof updateId === 'string' ? updateId.slice(0, 200) : undefined);
   });
 }

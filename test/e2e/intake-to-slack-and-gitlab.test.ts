@@ -14,6 +14,7 @@ import { signBody } from '../../intake/signature.js';
 import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { loadConfig } from '../../registry/load.js';
 import type { RequestStatusView } from '../../workflows/contracts.js';
+import { StatusKey, TierKey } from '../../workflows/search-attributes.js';
 import { eventually, HELP_CHANNEL, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
 import { unique } from '../support/temporal.js';
 
@@ -27,12 +28,10 @@ const ALWAYS_OPEN: CoverageCalendar = {
   holidays: [],
 };
 
-/** The built-in registry, with P1 first response due after 1.5 s at every tier. */
+/** The built-in registry, always open, with a Tier 2 P1 first response due after 1.5 s. */
 function fastConfig(): TierflowConfig {
   const base = loadConfig();
-  const targets = Object.fromEntries(
-    Object.entries(base.policy.targets).map(([tier, byPriority]) => [tier, { ...byPriority, P1: { firstResponseMs: 1_500, resolutionMs: 60 * 60_000 } }]),
-  ) as TierflowConfig['policy']['targets'];
+  const targets = { ...base.policy.targets, '2': { ...base.policy.targets['2'], P1: { firstResponseMs: 1_500, resolutionMs: 60 * 60_000 } } };
   return { ...base, calendar: ALWAYS_OPEN, policy: { ...base.policy, targets, reopenWindowMs: 2_000 } };
 }
 
@@ -146,6 +145,31 @@ describe('a request end to end', () => {
   it('answers 404 for an unknown request', async () => {
     const res = await api('GET', '/requests/req-json-never-was');
     expect(res.status).toBe(404);
+  });
+});
+
+describe('the Temporal UI view of requests', () => {
+  it('finds exactly the breached Tier 3 requests with Tier = 3 AND SlaBreached = true', async () => {
+    const submitOne = async (summary: string, priority: string) => (await submit({ requester: { email: 'ops@example.com' }, summary, system: 'okta-sso', priority })).body.id as string;
+    const breached = await submitOne('breaches into Tier 3', 'P1');
+    const calm = await submitOne('stays at Tier 2', 'P3');
+    const escalatedByHand = await submitOne('escalated by hand, not breached', 'P3');
+    await eventually('the thread of the hand-escalated request', () => threadsFor(escalatedByHand).length > 0);
+    expect((await api('POST', `/requests/${escalatedByHand}/escalate`, { actor: 'grace', note: 'needs an Okta admin' })).body.tier).toBe(3);
+    await eventually('the breach escalation', async () => (await api('GET', `/requests/${breached}`)).body.tier === 3);
+
+    const client = new Client({ connection });
+    const query = `WorkflowId IN ('${breached}', '${calm}', '${escalatedByHand}') AND Tier = 3 AND SlaBreached = true`;
+    const found = await eventually('the visibility store to catch up', async () => {
+      const ids: string[] = [];
+      for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids.length === 1 ? ids : null;
+    });
+    expect(found).toEqual([breached]);
+    const description = await client.workflow.getHandle(calm).describe();
+    expect(await description.staticSummary()).toBe('Help request: stays at Tier 2');
+    expect(description.typedSearchAttributes.get(TierKey)).toBe(2);
+    expect(description.typedSearchAttributes.get(StatusKey)).toBe('open');
   });
 });
 

@@ -193,7 +193,7 @@ describe('the request API', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('resolved');
-    expect(acts).toEqual([{ id: 'req-json-a', action: 'resolve', args: { actor: 'grace', note: 'reset MFA' }, updateId: 'delivery-1' }]);
+    expect(acts).toEqual([{ id: 'req-json-a', action: 'resolve', args: { actor: 'grace', note: 'reset MFA', source: 'api' }, updateId: 'delivery-1' }]);
   });
 
   it('answers 404 for an unknown action and 400 for a bad action body', async () => {

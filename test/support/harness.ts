@@ -6,7 +6,8 @@ import { Runtime, DefaultLogger, type NativeConnection, type Worker } from '@tem
 
 import type { TierflowConfig } from '../../domain/config.js';
 import { loadConfig } from '../../registry/load.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
+import { mentionedGroups } from '../../workers/sandbox-groups.js';
 import { buildClients } from '../../workers/clients.js';
 import { loadSettings } from '../../workers/settings.js';
 import { createHelpDeskWorker } from '../../workers/worker.js';
@@ -42,10 +43,10 @@ export async function startHarness(opts: {
   config?: TierflowConfig;
 }): Promise<Harness> {
   quietRuntime();
-  const sandbox = await startSandbox({ project: TRACKER });
+  const config = opts.config ?? loadConfig();
+  const sandbox = await startSandbox({ project: TRACKER, usergroups: usergroupsFor(mentionedGroups(config)) });
   const settings = loadSettings({ SLACK_HELP_CHANNEL: HELP_CHANNEL });
   const clients = buildClients(settings, { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url });
-  const config = opts.config ?? loadConfig();
   const taskQueue = unique('tierflow-test');
   const worker = await createHelpDeskWorker({
     connection: opts.connection,

@@ -1,0 +1,200 @@
+/**
+ * Engineer and requester actions on a request: which are allowed in which state (`refusal`, used
+ * by update validators so a refused action leaves no trace in history) and what each one does
+ * (`applyAction`). Every action records who did it, when, and an optional note.
+ */
+import { formatInstant } from './calendar.js';
+import { countsAsResponse, pauseClock, resumeClock, retargetClock, stopClock, type RequestAction, type SlaClock } from './sla-clock.js';
+import { targetsFor } from './sla-policy.js';
+import {
+  announce,
+  clocksForTier,
+  escalate,
+  isActive,
+  record,
+  withEffects,
+  type Decision,
+  type DecisionContext,
+  type RequestEvent,
+  type RequestState,
+  type SystemRef,
+} from './request.js';
+import { PRIORITIES, type Priority } from './types.js';
+
+/** Every action, by the name used in updates, signals, HTTP paths and Slack buttons. */
+export const ACTIONS = [
+  'acknowledge',
+  'resolve',
+  'solved',
+  'escalate',
+  'pause',
+  'resume',
+  'comment',
+  'reopen',
+  'priority',
+  'reassign',
+  'cancel',
+] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+/** Where an action came from; a comment is not echoed back to where it was written. */
+export type ActionSource = 'api' | 'slack' | 'gitlab' | 'temporal-ui';
+
+/** Arguments of every action; each action says which fields it needs. */
+export interface ActionArgs {
+  actor: string;
+  note?: string;
+  /** `priority` only. */
+  priority?: Priority;
+  /** `reassign` only: a registry system id. */
+  system?: string;
+  /** `cancel` only: why (e.g. duplicate, spam). */
+  reason?: string;
+  source?: ActionSource;
+}
+
+/** What actions need beyond the state: the systems a request may be reassigned to. */
+export interface ActionContext extends DecisionContext {
+  systems: SystemRef[];
+}
+
+const ENDED: Record<string, string> = { resolved: 'resolved', cancelled: 'cancelled', closed: 'closed' };
+
+/** True when the actor is the requester (by email or Slack user id). */
+export function isRequester(state: RequestState, actor: string): boolean {
+  const who = actor.trim().toLowerCase();
+  return who === state.requester.email.toLowerCase() || (!!state.requester.slackUserId && who === state.requester.slackUserId.toLowerCase());
+}
+
+/**
+ * Why `action` is not allowed now, or `null` when it is.
+ * @example refusal(resolved, 'resolve', { actor: 'grace' }) // 'cannot resolve: request is already resolved'
+ */
+export function refusal(state: RequestState, action: ActionName, args: ActionArgs, ctx: ActionContext): string | null {
+  if (typeof args?.actor !== 'string' || !args.actor.trim()) return 'actor is required';
+  if (args.note !== undefined && (typeof args.note !== 'string' || args.note.length > 10_000)) return 'note must be text of at most 10,000 characters';
+  if (action === 'reopen') {
+    if (state.status !== 'resolved' || state.resolvedAt === null) return `cannot reopen: request is ${state.status}`;
+    const closesAt = state.resolvedAt + ctx.policy.reopenWindowMs;
+    return ctx.now > closesAt ? `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}` : null;
+  }
+  if (!isActive(state)) return `cannot ${action}: request is already ${ENDED[state.status] ?? state.status}`;
+  switch (action) {
+    case 'acknowledge':
+      if (state.status === 'acknowledged') return `already acknowledged by ${state.assignee ?? 'someone'}`;
+      if (state.status === 'waiting_on_requester') return 'cannot acknowledge: request is waiting on the requester; resume it first';
+      return null;
+    case 'solved':
+      return state.tier > 2 ? `cannot mark solved by self-service: request is at Tier ${state.tier}; resolve it instead` : null;
+    case 'escalate':
+      if (state.tier >= 5) return 'cannot escalate: request is already at Tier 5';
+      return args.note?.trim() ? null : 'escalate needs a reason (note)';
+    case 'pause':
+      return state.status === 'waiting_on_requester' ? 'already waiting on the requester' : null;
+    case 'resume':
+      return state.status === 'waiting_on_requester' ? null : `cannot resume: request is ${state.status}, not waiting on the requester`;
+    case 'comment':
+      return args.note?.trim() ? null : 'comment needs a note';
+    case 'priority':
+      if (!args.priority || !PRIORITIES.includes(args.priority)) return `priority must be one of ${PRIORITIES.join(', ')}`;
+      return args.priority === state.priority ? `priority is already ${args.priority}` : null;
+    case 'reassign':
+      if (!args.system || !ctx.systems.some((s) => s.id === args.system)) return `unknown system ${String(args.system)}`;
+      return args.system === state.system?.id ? `request is already assigned to ${args.system}` : null;
+    case 'resolve':
+    case 'cancel':
+      return null;
+  }
+}
+
+const RESPONSE_ACTION: Partial<Record<ActionName, RequestAction>> = {
+  acknowledge: 'acknowledge',
+  resolve: 'resolve',
+  escalate: 'escalate',
+  comment: 'comment',
+};
+
+/** Stops the first-response clock when the action counts as a response (see `countsAsResponse`). */
+function answerFirstResponse(state: RequestState, action: ActionName, args: ActionArgs, ctx: DecisionContext): SlaClock[] {
+  const kind = RESPONSE_ACTION[action];
+  const actor = isRequester(state, args.actor) ? 'requester' : 'engineer';
+  if (!kind || !countsAsResponse({ action: kind, actor })) return state.clocks;
+  return state.clocks.map((c) => (c.kind === 'first_response' ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
+}
+
+function stopAll(clocks: SlaClock[], ctx: DecisionContext, outcome: 'met' | 'stopped'): SlaClock[] {
+  return clocks.map((c) => stopClock(c, ctx.calendar, ctx.now, outcome));
+}
+
+function breachedIn(state: RequestState, clocks: SlaClock[]): boolean {
+  return state.slaBreached || clocks.some((c) => c.state === 'breached');
+}
+
+/**
+ * Applies an action that `refusal` allowed (it throws otherwise, so a caller cannot skip the check).
+ */
+export function applyAction(state: RequestState, action: ActionName, args: ActionArgs, ctx: ActionContext): Decision {
+  const why = refusal(state, action, args, ctx);
+  if (why) throw new Error(why);
+  const note = args.note?.trim() || undefined;
+  const timelineNote = action === 'priority' ? `${state.priority} → ${args.priority}` : action === 'reassign' ? `${state.system?.id ?? 'unknown'} → ${args.system}` : note;
+  const logged = (s: RequestState, name: string = action) =>
+    record(s, { at: ctx.now, actor: args.actor, action: name, ...(timelineNote ? { note: timelineNote } : {}) });
+  const clocks = answerFirstResponse(state, action, args, ctx);
+  const done = (next: RequestState, event: RequestEvent, text = note) => withEffects(next, announce(next, event, text));
+
+  switch (action) {
+    case 'acknowledge':
+      return done(logged({ ...state, status: 'acknowledged', assignee: args.actor, clocks, slaBreached: breachedIn(state, clocks) }), 'acknowledged');
+    case 'resolve':
+    case 'solved': {
+      const stopped = stopAll(clocks, ctx, 'met');
+      const resolution = action === 'solved' ? 'self_served' : 'resolved';
+      const next = { ...state, status: 'resolved' as const, resolution, resolvedAt: ctx.now, clocks: stopped, nextReminderAt: null, slaBreached: breachedIn(state, stopped) } as RequestState;
+      return done(logged(next), action === 'solved' ? 'self_served' : 'resolved');
+    }
+    case 'escalate':
+      return escalate({ ...state, clocks }, args.actor, note ?? 'escalated by hand', ctx);
+    case 'pause': {
+      const paused = state.clocks.map((c) => pauseClock(c, ctx.calendar, ctx.now));
+      return done(logged({ ...state, status: 'waiting_on_requester', statusBeforePause: state.status, clocks: paused }), 'waiting_on_requester');
+    }
+    case 'resume':
+      return resume(state, args, ctx, note);
+    case 'comment': {
+      const fromRequester = isRequester(state, args.actor);
+      if (fromRequester && state.status === 'waiting_on_requester') return resume(logged(state), args, ctx, note, 'comment');
+      const next = logged({ ...state, clocks, slaBreached: breachedIn(state, clocks) });
+      const bodies = announce(next, 'comment', note).filter((e) => !(args.source === 'slack' && e.kind === 'thread_reply') && !(args.source === 'gitlab' && e.kind === 'sync_tracker'));
+      return withEffects(next, bodies);
+    }
+    case 'reopen': {
+      const next = { ...state, status: 'open' as const, resolution: null, resolvedAt: null, assignee: null, clocks: clocksForTier(state.tier, state.priority, ctx) };
+      return done(logged(next), 'reopened');
+    }
+    case 'priority': {
+      const priority = args.priority!;
+      const targets = targetsFor(ctx.policy, state.tier, priority);
+      const retargeted = state.clocks.map((c) => retargetClock(c, c.kind === 'first_response' ? targets.firstResponseMs : targets.resolutionMs));
+      return done(logged({ ...state, priority, clocks: retargeted }), 'priority_changed', `${state.priority} → ${priority}${note ? `: ${note}` : ''}`);
+    }
+    case 'reassign': {
+      const system = ctx.systems.find((s) => s.id === args.system)!;
+      return done(logged({ ...state, system }), 'reassigned', `${system.name}${note ? `: ${note}` : ''}`);
+    }
+    case 'cancel': {
+      const stopped = stopAll(state.clocks, ctx, 'stopped');
+      const reason = [args.reason, note].filter(Boolean).join(': ') || undefined;
+      const next = { ...state, status: 'cancelled' as const, resolution: 'cancelled' as const, clocks: stopped, nextReminderAt: null };
+      return done(record(next, { at: ctx.now, actor: args.actor, action, ...(reason ? { note: reason } : {}) }), 'cancelled', reason);
+    }
+  }
+}
+
+function resume(state: RequestState, args: ActionArgs, ctx: DecisionContext, note: string | undefined, via: 'resume' | 'comment' = 'resume'): Decision {
+  const clocks = state.clocks.map((c) => resumeClock(c, ctx.now));
+  const status = state.statusBeforePause && isActive({ ...state, status: state.statusBeforePause }) ? state.statusBeforePause : 'open';
+  const next = record({ ...state, status, statusBeforePause: null, clocks }, { at: ctx.now, actor: args.actor, action: 'resumed', ...(via === 'comment' ? { note: 'the requester replied' } : note ? { note } : {}) });
+  const bodies = announce(next, 'resumed', via === 'comment' ? `the requester replied${note ? `: ${note}` : ''}` : note);
+  return withEffects(next, via === 'comment' && args.source === 'slack' ? bodies.filter((b) => b.kind !== 'thread_reply') : bodies);
+}

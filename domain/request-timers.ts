@@ -1,0 +1,105 @@
+/**
+ * Clock-driven events of a request: the warning at the warning fraction of each SLA clock, the
+ * breach at its target (escalating one tier, reason recorded), and reminders after a breach at the
+ * top tier, repeated at the policy's interval and only ever inside the coverage window.
+ */
+import { addCoverage, formatDuration, formatInstant, isOpen, nextOpening, type CoverageCalendar } from './calendar.js';
+import { clockDueAt, clockWarnAt, markBreached, markWarned, remainingCoverage, type SlaClock } from './sla-clock.js';
+import {
+  announce,
+  escalate,
+  isActive,
+  record,
+  tierMention,
+  withEffects,
+  type Decision,
+  type DecisionContext,
+  type RequestState,
+} from './request.js';
+
+/** The next thing due and when, for the workflow's timer (and its summary in the Temporal UI). */
+export interface WakeUp {
+  at: number;
+  summary: string;
+}
+
+const KIND_NAME: Record<SlaClock['kind'], string> = { first_response: 'first response', resolution: 'resolution' };
+
+/** The earliest warning, breach or reminder still to come; null when nothing is due. */
+export function nextWakeUp(state: RequestState, calendar: CoverageCalendar): WakeUp | null {
+  if (!isActive(state)) return null;
+  const candidates: WakeUp[] = [];
+  for (const clock of state.clocks) {
+    const warnAt = clockWarnAt(clock, calendar);
+    if (warnAt !== null) candidates.push({ at: warnAt, summary: `SLA warning: ${KIND_NAME[clock.kind]}, Tier ${clock.tier}` });
+    const dueAt = clockDueAt(clock, calendar);
+    if (dueAt !== null) candidates.push({ at: dueAt, summary: `SLA breach: ${KIND_NAME[clock.kind]}, Tier ${clock.tier}` });
+  }
+  if (state.nextReminderAt !== null && state.status !== 'waiting_on_requester') {
+    candidates.push({ at: state.nextReminderAt, summary: `breach reminder #${state.remindersSent + 1}` });
+  }
+  candidates.sort((a, b) => a.at - b.at);
+  return candidates[0] ?? null;
+}
+
+/** The next reminder instant: a reminder interval of coverage time later, never outside the window. */
+export function nextReminder(calendar: CoverageCalendar, from: number, intervalMs: number): number {
+  const at = addCoverage(calendar, from, intervalMs);
+  return isOpen(calendar, at) ? at : (nextOpening(calendar, at) ?? at);
+}
+
+function overdue(state: RequestState, ctx: DecisionContext): string {
+  const late = state.clocks.filter((c) => c.state === 'breached').map((c) => -remainingCoverage(c, ctx.calendar, ctx.now));
+  return late.length > 0 ? `${formatDuration(Math.max(...late))} of coverage time overdue` : 'SLA breached';
+}
+
+/** Handles everything due at `ctx.now`: warnings first, then a breach (one escalation), then a reminder. */
+export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision {
+  if (!isActive(state)) return { state, effects: [] };
+  let next = state;
+  const effects: Decision['effects'] = [];
+  const emit = (d: Decision) => {
+    next = d.state;
+    effects.push(...d.effects);
+  };
+
+  const warned = next.clocks.filter((c) => {
+    const at = clockWarnAt(c, ctx.calendar);
+    return at !== null && at <= ctx.now;
+  });
+  for (const clock of warned) {
+    const due = clockDueAt(clock, ctx.calendar);
+    const note = `${KIND_NAME[clock.kind]} at Tier ${clock.tier} due ${due === null ? 'soon' : formatInstant(ctx.calendar, due)} — ${formatDuration(Math.max(0, remainingCoverage(clock, ctx.calendar, ctx.now)))} of coverage left`;
+    next = record({ ...next, clocks: next.clocks.map((c) => (c === clock ? markWarned(c) : c)) }, { at: ctx.now, actor: 'tierflow', action: 'sla_warning', note });
+    emit(withEffects(next, announce(next, 'sla_warning', note, tierMention(ctx, next.tier))));
+  }
+
+  const due = next.clocks.filter((c) => {
+    const at = clockDueAt(c, ctx.calendar);
+    return at !== null && at <= ctx.now;
+  });
+  if (due.length > 0) {
+    const reason = `${due.map((c) => KIND_NAME[c.kind]).join(' and ')} SLA breached at Tier ${next.tier}`;
+    next = record(
+      { ...next, slaBreached: true, clocks: next.clocks.map((c) => (due.includes(c) ? markBreached(c, ctx.now) : c)) },
+      { at: ctx.now, actor: 'tierflow', action: 'sla_breached', note: reason },
+    );
+    if (next.tier < 5) {
+      emit(escalate(next, 'tierflow', reason, ctx));
+    } else {
+      next = { ...next, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) };
+      emit(withEffects(next, announce(next, 'sla_breached', reason, tierMention(ctx, 5))));
+    }
+    return { state: next, effects };
+  }
+
+  if (next.nextReminderAt !== null && next.nextReminderAt <= ctx.now && next.status !== 'waiting_on_requester') {
+    const note = overdue(next, ctx);
+    next = record(
+      { ...next, remindersSent: next.remindersSent + 1, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) },
+      { at: ctx.now, actor: 'tierflow', action: 'reminder', note },
+    );
+    emit(withEffects(next, announce(next, 'reminder', note, tierMention(ctx, next.tier))));
+  }
+  return { state: next, effects };
+}

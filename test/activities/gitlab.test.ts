@@ -1,0 +1,175 @@
+/**
+ * The GitLab activities through the real `@gitbeaker/rest` client as `buildClients` makes it (one
+ * attempt per call) against the GitLab emulator. A retry is a second call of the same activity
+ * function, as Temporal makes it after the first attempt failed.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR } from '../../activities/errors.js';
+import type { RequestState } from '../../domain/request.js';
+import { failureOf, GOOGLE, requestState, startIntegrations, TRACKER, type Integrations } from './support/fixtures.js';
+
+let it_: Integrations;
+beforeAll(async () => {
+  it_ = await startIntegrations();
+});
+afterAll(() => it_.close());
+beforeEach(() => it_.gitlabEmu.reset());
+
+const issues = () => it_.gitlabEmu.issues(TRACKER);
+const notes = (iid: number) => it_.gitlabEmu.notes(TRACKER, iid);
+const calls = (method: string, pathEnd: RegExp) => it_.gitlabEmu.calls.filter((c) => c.method === method && pathEnd.test(c.path));
+
+async function openIssue(state: RequestState) {
+  return it_.gitlab.createTrackerIssue({ state, reason: 'change request starts at Tier 3', slackThread: 'https://tierflow-sandbox.slack.com/archives/C0ITHELP/p1' });
+}
+
+describe('createTrackerIssue', () => {
+  it('creates exactly one issue when the create happened but its answer was lost (502), after a retry', async () => {
+    const state = requestState({ tier: 3, type: 'change' });
+    it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'ambiguous' });
+    expect(await failureOf(openIssue(state))).toMatchObject({ type: GITLAB_UNAVAILABLE, nonRetryable: false });
+    // The client made one attempt: gitbeaker's default requester would have re-sent the 502'd create.
+    expect(calls('POST', /\/issues$/)).toHaveLength(1);
+
+    const ref = await openIssue(state);
+    expect(issues()).toHaveLength(1);
+    expect(ref).toEqual({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url });
+    expect(calls('POST', /\/issues$/)).toHaveLength(1);
+  });
+
+  it('creates exactly one issue when the connection dropped after the create', async () => {
+    const state = requestState({ tier: 3 });
+    it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'ambiguous', answer: 'drop' });
+    expect(await failureOf(openIssue(state))).toMatchObject({ type: GITLAB_UNAVAILABLE, nonRetryable: false });
+    await openIssue(state);
+    expect(issues()).toHaveLength(1);
+  });
+
+  it("does not take another request's issue whose id starts the same (GitLab search matches prefixes)", async () => {
+    const twelve = requestState({ id: 'REQ-PREFIX-12', tier: 3 });
+    const one = requestState({ id: 'REQ-PREFIX-1', tier: 3 });
+    const first = await openIssue(twelve);
+    const second = await openIssue(one);
+    expect(second.iid).not.toBe(first.iid);
+    expect(issues()).toHaveLength(2);
+  });
+
+  it('double-checks a search miss among the issues created in the last day before creating', async () => {
+    const at = Date.now();
+    await openIssue(requestState({ tier: 3 }));
+    const lists = calls('GET', /\/issues$/).map((c) => c.query);
+    expect(lists).toHaveLength(2);
+    expect(lists[0]).toMatchObject({ in: 'description' });
+    expect(lists[1]).toMatchObject({ order_by: 'created_at', sort: 'desc' });
+    const createdAfter = Date.parse(String(lists[1]?.created_after));
+    expect(at - createdAfter).toBeGreaterThanOrEqual(24 * 3_600_000 - 1000);
+    expect(at - createdAfter).toBeLessThan(24 * 3_600_000 + 60_000);
+  });
+
+  it('labels the issue with system, tier, priority and type, and mentions the owners', async () => {
+    const state = requestState({ tier: 3, type: 'change', priority: 'P2' });
+    await openIssue(state);
+    const [issue] = issues();
+    expect(issue?.labels).toEqual(['corpsys::okta-sso', 'priority::P2', 'tier::3', 'type::change']);
+    expect(issue?.title).toBe(`[${state.id}] Locked out of Okta`);
+    expect(issue?.description).toContain('**Owners:** @gitlab-com/gl-security/corp/sys/okta');
+  });
+
+  it('keeps quick actions and mentions in the description inert: the issue stays open, no line starts with /', async () => {
+    const description = ['Please help', '/close', '/assign @someone', '  /label ~"corpsys::okta-sso"', '> /lock', 'cc @all &#64;admins'].join('\n');
+    const state = requestState({ tier: 3, description, summary: '/close @boss' });
+    await openIssue(state);
+    const [issue] = issues();
+    expect(issue?.state).toBe('opened');
+    expect(issue?.assignees).toEqual([]);
+    const lines = (issue?.description ?? '').split('\n');
+    expect(lines.filter((l) => /^[\s>]*\//.test(l))).toEqual([]);
+    expect(issue?.description).not.toMatch(/(^|[^\w])@(someone|all|boss)/);
+    expect(issue?.description).not.toContain('&#64;');
+    expect(issue?.title).not.toMatch(/@boss/);
+  });
+
+  it('turns a 429 into GitlabRateLimited with Retry-After as the next retry delay', async () => {
+    it_.gitlabEmu.failNext('GET /api/v4/projects', { kind: 'rate_limit', retryAfterSeconds: 30 });
+    const failure = await failureOf(openIssue(requestState({ tier: 3 })));
+    expect(failure).toMatchObject({ type: GITLAB_RATE_LIMITED, nonRetryable: false, nextRetryDelay: 30_000 });
+    expect(it_.gitlabEmu.calls).toHaveLength(1);
+  });
+
+  it('turns a 502 into one retryable failure, not ten silent retries', async () => {
+    it_.gitlabEmu.failNext('GET /api/v4/projects', { kind: 'server_error', status: 502 });
+    expect(await failureOf(openIssue(requestState({ tier: 3 })))).toMatchObject({ type: GITLAB_UNAVAILABLE, nonRetryable: false });
+    expect(it_.gitlabEmu.calls).toHaveLength(1);
+  });
+
+  it('an invalid token is a non-retryable IntegrationConfigError naming GITLAB_TOKEN', async () => {
+    const failure = await failureOf(it_.withTokens({ gitlab: 'glpat-invalid' }).gitlab.createTrackerIssue({ state: requestState(), reason: 'x', slackThread: null }));
+    expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
+    expect(failure.message).toMatch(/HTTP 401 .*check GITLAB_TOKEN/);
+  });
+});
+
+describe('syncTrackerIssue', () => {
+  async function issueFor(overrides: Partial<RequestState>) {
+    const state = requestState({ tier: 3, ...overrides });
+    const { iid } = await openIssue(state);
+    return { state, iid };
+  }
+
+  it('adds one note when the note was added but its answer was lost, after a retry', async () => {
+    const { state, iid } = await issueFor({});
+    const args = { iid, effectId: `${state.id}#7`, state, event: 'comment' as const, note: 'Tried again, still locked.' };
+    it_.gitlabEmu.failNext(`POST /api/v4/projects/${TRACKER}/issues/${iid}/notes`, { kind: 'ambiguous' });
+    expect(await failureOf(it_.gitlab.syncTrackerIssue(args))).toMatchObject({ type: GITLAB_UNAVAILABLE });
+    await it_.gitlab.syncTrackerIssue(args);
+    await it_.gitlab.syncTrackerIssue(args);
+    expect(notes(iid)).toHaveLength(1);
+    expect(notes(iid)[0]?.body).toBe(`**Comment**\n\n> Tried again, still locked.\n\n<!-- tierflow-effect: ${state.id}#7 -->`);
+  });
+
+  it('escalating from Tier 3 to 4 swaps tier::3 for tier::4, keeps other labels and mentions the owners', async () => {
+    const { state, iid } = await issueFor({});
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#3`, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' });
+    expect(issues()[0]?.labels).toEqual(['corpsys::okta-sso', 'priority::P3', 'tier::4', 'type::access']);
+    expect(issues()[0]?.state).toBe('opened');
+    expect(notes(iid)[0]?.body).toContain('cc @gitlab-com/gl-security/corp/sys/okta');
+  });
+
+  it('an escalation into the tier the issue was opened at does not mention the owners twice', async () => {
+    const { state, iid } = await issueFor({});
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#2`, state, event: 'escalated', note: 'Tier 2 breached' });
+    expect(notes(iid)[0]?.body).not.toContain('@gitlab-com');
+  });
+
+  it('resolving closes the issue; reopening reopens it', async () => {
+    const { state, iid } = await issueFor({});
+    const resolved: RequestState = { ...state, status: 'resolved', resolution: 'resolved' };
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#4`, state: resolved, event: 'resolved', note: 'Reset the factor.' });
+    expect(issues()[0]?.state).toBe('closed');
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#5`, state: { ...state, status: 'open' }, event: 'reopened' });
+    expect(issues()[0]?.state).toBe('opened');
+    expect(notes(iid).map((n) => n.body.split('\n')[0])).toEqual(['**Resolved**', '**Reopened at Tier 3 (escalation and systems engineering)**']);
+  });
+
+  it('reassigning swaps the corpsys label and changing the priority swaps priority::', async () => {
+    const { state, iid } = await issueFor({});
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#6`, state: { ...state, system: GOOGLE, priority: 'P1' }, event: 'reassigned' });
+    expect(issues()[0]?.labels).toEqual(['corpsys::google-workspace', 'priority::P1', 'tier::3', 'type::access']);
+  });
+
+  it('edits nothing when the issue already matches (a retry after the edit went through)', async () => {
+    const { state, iid } = await issueFor({});
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#8`, state, event: 'acknowledged' });
+    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#8`, state, event: 'acknowledged' });
+    expect(calls('PUT', /\/issues\/\d+$/)).toHaveLength(0);
+    expect(notes(iid)).toHaveLength(1);
+  });
+
+  it('a deleted issue is a non-retryable IntegrationConfigError', async () => {
+    const state = requestState({ tier: 3 });
+    const failure = await failureOf(it_.gitlab.syncTrackerIssue({ iid: 999, effectId: `${state.id}#1`, state, event: 'comment', note: 'x' }));
+    expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
+    expect(failure.message).toContain('#999');
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The Slack activities through the real `@slack/web-api` client (as `buildClients` makes it)
+ * against the Slack emulator. A retry is a second call of the same activity function, as Temporal
+ * makes it after the first attempt failed.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
+import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../activities/errors.js';
+import { failureOf, HELP_CHANNEL, requestState, startIntegrations, type Integrations } from './support/fixtures.js';
+
+let it_: Integrations;
+beforeAll(async () => {
+  it_ = await startIntegrations();
+});
+afterAll(() => it_.close());
+beforeEach(() => it_.slackEmu.reset());
+
+const threadArgs = (state = requestState()) => ({ state, guides: [], shadowItOwner: null, mentions: ['it-helpdesk-analysts'] });
+
+async function openThread() {
+  const state = requestState();
+  const thread = await it_.slack.postRequestThread(threadArgs(state));
+  return { state, thread };
+}
+
+const replies = (ts: string) => it_.slackEmu.threads(HELP_CHANNEL).find((t) => t.parent.ts === ts)?.replies ?? [];
+
+describe('postRequestThread', () => {
+  it('posts the thread once: a retry after an ambiguous post (posted, answer lost) returns the same message', async () => {
+    const state = requestState();
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
+    const first = await failureOf(it_.slack.postRequestThread(threadArgs(state)));
+    expect(first).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+
+    const thread = await it_.slack.postRequestThread(threadArgs(state));
+    const threads = it_.slackEmu.threads(HELP_CHANNEL);
+    expect(threads).toHaveLength(1);
+    expect(thread).toMatchObject({ channel: HELP_CHANNEL, ts: threads[0]?.parent.ts });
+    expect(thread.permalink).toContain('/archives/C0ITHELP/');
+    expect(threads[0]?.parent.metadata).toEqual({ event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } });
+  });
+
+  it('mentions a known user group as <!subteam^ID> and an unknown handle as plain text', async () => {
+    const state = requestState();
+    await it_.slack.postRequestThread({ ...threadArgs(state), mentions: ['it-helpdesk-analysts', 'no-such-group'] });
+    const text = it_.slackEmu.messages[0]?.text ?? '';
+    expect(text).toContain('<!subteam^S0HELPDESK> @no-such-group please take a look.');
+    expect(text).toContain('<@U0ADA12345>');
+  });
+
+  it('escapes the summary and description, so <!channel> and forged links stay inert', async () => {
+    const state = requestState({ summary: '<!channel> urgent', description: 'see <https://evil.example|okta.com> <!subteam^S0HELPDESK>' });
+    await it_.slack.postRequestThread({ ...threadArgs(state), mentions: [] });
+    const text = it_.slackEmu.messages[0]?.text ?? '';
+    expect(text).toContain('*&lt;!channel&gt; urgent*');
+    expect(text).toContain('&lt;https://evil.example|okta.com&gt; &lt;!subteam^S0HELPDESK&gt;');
+    expect(text).not.toMatch(/<!(channel|here|subteam)/);
+  });
+});
+
+describe('postThreadReply', () => {
+  it('replies once per effect: a retry after an ambiguous post finds the reply by its effect id', async () => {
+    const { state, thread } = await openThread();
+    const args = { channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#2`, state, event: 'comment' as const, note: 'Any news?', mentions: [] };
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
+    expect(await failureOf(it_.slack.postThreadReply(args))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+
+    await it_.slack.postThreadReply(args);
+    await it_.slack.postThreadReply(args);
+    const posted = replies(thread.ts);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.metadata).toEqual({ event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: `${state.id}#2`, request_id: state.id, event: 'comment' } });
+
+    await it_.slack.postThreadReply({ ...args, effectId: `${state.id}#3` });
+    expect(replies(thread.ts)).toHaveLength(2);
+  });
+
+  it('still posts when the thread cannot be read (its first message was deleted)', async () => {
+    const state = requestState();
+    await it_.slack.postThreadReply({ channel: HELP_CHANNEL, threadTs: '1700000000.000100', effectId: `${state.id}#1`, state, event: 'comment', note: 'hello', mentions: [] });
+    expect(it_.slackEmu.messages.filter((m) => m.thread_ts === '1700000000.000100')).toHaveLength(1);
+  });
+
+  it('escapes <!channel> in a note and renders the escalation group as <!subteam^ID>', async () => {
+    const { state, thread } = await openThread();
+    const escalated = { ...state, tier: 4 as const };
+    await it_.slack.postThreadReply({
+      channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#5`, state: escalated, event: 'escalated',
+      note: '<!channel> Tier 3 resolution breached <@U0EVIL0001>', mentions: ['corpsec-automation'],
+    });
+    const text = replies(thread.ts)[0]?.text ?? '';
+    expect(text).toBe(
+      ':arrow_up: *Escalated to Tier 4 (automation engineering)*\n>&lt;!channel&gt; Tier 3 resolution breached &lt;@U0EVIL0001&gt;\ncc <!subteam^S0CSAUTO>',
+    );
+  });
+
+  it('turns a 429 into a retryable SlackRateLimited failure whose next retry waits Retry-After', async () => {
+    const { state, thread } = await openThread();
+    it_.slackEmu.failNext('conversations.replies', { kind: 'rate_limit', retryAfterSeconds: 7 });
+    const failure = await failureOf(
+      it_.slack.postThreadReply({ channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#9`, state, event: 'resumed', mentions: [] }),
+    );
+    expect(failure).toMatchObject({ type: SLACK_RATE_LIMITED, nonRetryable: false, nextRetryDelay: 7000 });
+    expect(replies(thread.ts)).toHaveLength(0);
+  });
+
+  it('turns a 5xx into a plain retryable failure', async () => {
+    const { state, thread } = await openThread();
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'server_error', status: 503 });
+    const failure = await failureOf(
+      it_.slack.postThreadReply({ channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#4`, state, event: 'acknowledged', mentions: [] }),
+    );
+    expect(failure).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+    expect(failure.message).toContain('HTTP 503');
+  });
+});
+
+describe('configuration errors', () => {
+  it('an invalid bot token is a non-retryable IntegrationConfigError naming SLACK_BOT_TOKEN', async () => {
+    const failure = await failureOf(it_.withTokens({ slack: 'xoxb-invalid' }).slack.postRequestThread(threadArgs()));
+    expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
+    expect(failure.message).toMatch(/invalid_auth: the bot token is not valid: check SLACK_BOT_TOKEN/);
+  });
+
+  it('a missing scope names the scope to add', async () => {
+    const failure = await failureOf(it_.withTokens({ slack: 'xoxb-missing-scope' }).slack.postRequestThread(threadArgs()));
+    expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
+    expect(failure.message).toContain('needs channels:history');
+  });
+
+  it.each([
+    ['CMISSING1', 'channel_not_found', 'SLACK_HELP_CHANNEL'],
+    ['CNOTIN01', 'not_in_channel', '/invite'],
+  ])('replying in %s is a non-retryable %s', async (channel, code, hint) => {
+    const state = requestState();
+    const failure = await failureOf(it_.slack.postThreadReply({ channel, threadTs: '1.000100', effectId: `${state.id}#1`, state, event: 'comment', mentions: [] }));
+    expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
+    expect(failure.message).toContain(code);
+    expect(failure.message).toContain(hint);
+  });
+});

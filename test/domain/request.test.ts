@@ -1,0 +1,193 @@
+/**
+ * The request state machine without Temporal: actions, refusals, clocks, escalation and effects.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
+import { applyAction, refusal, type ActionArgs, type ActionContext, type ActionName } from '../../domain/request-actions.js';
+import { nextWakeUp, onTimersDue } from '../../domain/request-timers.js';
+import { openRequest, type RequestState } from '../../domain/request.js';
+import { clockDueAt, remainingCoverage } from '../../domain/sla-clock.js';
+import { DEFAULT_SLA_POLICY } from '../../domain/sla-policy.js';
+import { describeState } from '../../domain/status-view.js';
+
+const HOUR = 3_600_000;
+const MONDAY_9 = Date.UTC(2026, 10, 23, 9); // Mon 23 Nov 2026 09:00 UTC
+const FRIDAY_22 = Date.UTC(2026, 10, 27, 22);
+const okta = { id: 'okta-sso', name: 'Okta SSO', gitlabLabel: 'corpsys::okta-sso', gitlabOwners: 'gitlab-com/gl-security/corp/sys/okta', slackOwners: 'sysowners-okta-sso' };
+const aws = { id: 'aws', name: 'AWS', gitlabLabel: 'corpsys::aws', gitlabOwners: 'gitlab-com/gl-security/corp/sys/aws', slackOwners: 'sysowners-aws' };
+
+function ctxAt(now: number): ActionContext {
+  return {
+    now,
+    calendar: DEFAULT_CALENDAR,
+    policy: DEFAULT_SLA_POLICY,
+    contacts: [2, 3, 4, 5].map((tier) => ({ tier: tier as 2, name: `Tier ${tier}`, slackGroup: `tier${tier}-group` })),
+    systems: [okta, aws],
+  };
+}
+
+function open(at = MONDAY_9, overrides: Partial<Parameters<typeof openRequest>[0]> = {}): RequestState {
+  return openRequest(
+    { id: 'req-1', requester: { email: 'ada@example.com', slackUserId: 'U1' }, summary: 'MFA', type: 'question', priority: 'P2', system: okta, startTier: 2, mentions: ['it-helpdesk-emea'], ...overrides },
+    ctxAt(at),
+  ).state;
+}
+
+function act(state: RequestState, action: ActionName, args: Partial<ActionArgs> = {}, at = MONDAY_9 + HOUR) {
+  return applyAction(state, action, { actor: 'grace', ...args }, ctxAt(at));
+}
+
+describe('opening a request', () => {
+  it('stands at Tier 2 with first-response and resolution clocks, and posts the thread mentioning the shift', () => {
+    const decision = openRequest({ id: 'req-1', requester: { email: 'a@example.com' }, summary: 's', type: 'question', system: null, startTier: 1, mentions: ['it-helpdesk-emea'] }, ctxAt(MONDAY_9));
+    expect(decision.state).toMatchObject({ tier: 2, status: 'open', priority: 'P3' });
+    expect(decision.state.clocks.map((c) => [c.kind, c.targetMs])).toEqual([['first_response', 8 * HOUR], ['resolution', 5 * 24 * HOUR]]);
+    expect(decision.effects).toEqual([{ id: 'req-1#1', kind: 'post_thread', mentions: ['it-helpdesk-emea'] }]);
+  });
+
+  it.each([
+    ['change', 3],
+    ['crisis', 5],
+  ] as const)('opens a %s request at Tier %i with its tracker issue', (type, tier) => {
+    const decision = openRequest({ id: 'r', requester: { email: 'a@example.com' }, summary: 's', type, system: okta, startTier: tier, mentions: [] }, ctxAt(MONDAY_9));
+    expect(decision.state.tier).toBe(tier);
+    expect(decision.effects.map((e) => e.kind)).toEqual(['post_thread', 'open_tracker_issue']);
+  });
+});
+
+describe('timers', () => {
+  it('breaches a P2 request opened Friday 22:00 UTC on Monday 02:00 UTC, not over the weekend', () => {
+    const state = open(FRIDAY_22);
+    const wake = nextWakeUp(state, DEFAULT_CALENDAR)!;
+    expect(new Date(wake.at).toISOString()).toBe('2026-11-30T01:00:00.000Z'); // warning at 75% of 4h
+    const warned = onTimersDue(state, ctxAt(wake.at));
+    expect(warned.effects.map((e) => e.kind === 'thread_reply' && e.event)).toEqual(['sla_warning']);
+    const breach = nextWakeUp(warned.state, DEFAULT_CALENDAR)!;
+    expect(new Date(breach.at).toISOString()).toBe('2026-11-30T02:00:00.000Z');
+    expect(breach.summary).toBe('SLA breach: first response, Tier 2');
+    const escalated = onTimersDue(warned.state, ctxAt(breach.at));
+    expect(escalated.state).toMatchObject({ tier: 3, slaBreached: true, status: 'open' });
+    expect(escalated.effects.map((e) => e.kind)).toEqual(['open_tracker_issue', 'thread_reply', 'sync_tracker']);
+    expect(escalated.state.timeline.map((e) => e.action)).toEqual(['opened', 'sla_warning', 'sla_breached', 'escalated']);
+  });
+
+  it('walks 2 → 3 → 4 → 5 on breaches, then reminds every interval inside the coverage window only', () => {
+    let state = open(MONDAY_9, { priority: 'P1' });
+    const tiers: number[] = [];
+    for (let i = 0; i < 12 && state.tier < 5; i += 1) {
+      const wake = nextWakeUp(state, DEFAULT_CALENDAR)!;
+      state = onTimersDue(state, ctxAt(wake.at)).state;
+      tiers.push(state.tier);
+    }
+    expect([...new Set(tiers)]).toEqual([2, 3, 4, 5]);
+    const reminders: number[] = [];
+    for (let i = 0; i < 40 && reminders.length < 30; i += 1) {
+      const wake = nextWakeUp(state, DEFAULT_CALENDAR)!;
+      const next = onTimersDue(state, ctxAt(wake.at));
+      if (next.effects.some((e) => e.kind === 'thread_reply' && e.event === 'reminder')) reminders.push(wake.at);
+      state = next.state;
+    }
+    expect(reminders.length).toBe(30);
+    for (const at of reminders) expect([1, 2, 3, 4, 5]).toContain(new Date(at).getUTCDay()); // never Sat/Sun
+    expect(state.remindersSent).toBe(30);
+  });
+
+  it('keeps elapsed coverage time when the priority changes mid-flight', () => {
+    const state = open(MONDAY_9); // P2: 4h first response
+    const changed = act(state, 'priority', { priority: 'P1' }, MONDAY_9 + HOUR); // P1: 30m → already past
+    const due = changed.state.clocks.find((c) => c.kind === 'first_response')!;
+    expect(due.targetMs).toBe(30 * 60_000);
+    expect(nextWakeUp(changed.state, DEFAULT_CALENDAR)!.at).toBeLessThanOrEqual(MONDAY_9 + HOUR);
+    const slower = act(state, 'priority', { priority: 'P3' }, MONDAY_9 + HOUR); // P3: 8h, 1h elapsed → due 16:00
+    const first = slower.state.clocks.find((c) => c.kind === 'first_response')!;
+    expect(clockDueAt(first, DEFAULT_CALENDAR)).toBe(MONDAY_9 + 8 * HOUR); // from creation, 1h already spent
+    expect(remainingCoverage(first, DEFAULT_CALENDAR, MONDAY_9 + HOUR)).toBe(7 * HOUR);
+  });
+});
+
+describe('actions', () => {
+  it.each<[string, (s: RequestState) => RequestState, ActionName, Partial<ActionArgs>, RegExp]>([
+    ['resolving twice', (s) => act(s, 'resolve').state, 'resolve', {}, /already resolved/],
+    ['acknowledging twice', (s) => act(s, 'acknowledge').state, 'acknowledge', {}, /already acknowledged by grace/],
+    ['resuming a request that is not paused', (s) => s, 'resume', {}, /not waiting on the requester/],
+    ['escalating without a reason', (s) => s, 'escalate', {}, /needs a reason/],
+    ['escalating past Tier 5', (s) => ({ ...s, tier: 5 }), 'escalate', { note: 'x' }, /already at Tier 5/],
+    ['an empty comment', (s) => s, 'comment', { note: ' ' }, /needs a note/],
+    ['an unknown priority', (s) => s, 'priority', { priority: 'P9' as 'P1' }, /one of P1, P2, P3, P4/],
+    ['reassigning to an unknown system', (s) => s, 'reassign', { system: 'nope' }, /unknown system nope/],
+    ['self-service at Tier 3', (s) => ({ ...s, tier: 3 }), 'solved', {}, /Tier 3/],
+    ['reopening an open request', (s) => s, 'reopen', {}, /cannot reopen: request is open/],
+    ['commenting on a cancelled request', (s) => act(s, 'cancel', { reason: 'duplicate' }).state, 'comment', { note: 'hi' }, /already cancelled/],
+    ['an action without an actor', (s) => s, 'acknowledge', { actor: '' }, /actor is required/],
+  ])('refuses %s with a clear message', (_name, arrange, action, args, message) => {
+    const state = arrange(open());
+    const why = refusal(state, action, { actor: 'grace', ...args }, ctxAt(MONDAY_9 + 2 * HOUR));
+    expect(why).toMatch(message);
+    expect(() => applyAction(state, action, { actor: 'grace', ...args }, ctxAt(MONDAY_9 + 2 * HOUR))).toThrow(message);
+  });
+
+  it('pauses clocks while waiting on the requester and resumes them when the requester replies', () => {
+    const paused = act(open(), 'pause', {}, MONDAY_9 + HOUR).state;
+    expect(paused.status).toBe('waiting_on_requester');
+    expect(nextWakeUp(paused, DEFAULT_CALENDAR)).toBeNull();
+    const replied = applyAction(paused, 'comment', { actor: 'ada@example.com', note: 'here is the screenshot', source: 'slack' }, ctxAt(MONDAY_9 + 30 * HOUR));
+    expect(replied.state.status).toBe('open');
+    const first = replied.state.clocks.find((c) => c.kind === 'first_response')!;
+    expect(first.elapsedMs).toBe(HOUR);
+    expect(replied.effects.some((e) => e.kind === 'thread_reply')).toBe(false); // not echoed back to Slack
+  });
+
+  it('counts a public engineer comment as the first response, but not the requester’s', () => {
+    const byRequester = applyAction(open(), 'comment', { actor: 'U1', note: 'any news?' }, ctxAt(MONDAY_9 + HOUR));
+    expect(byRequester.state.clocks[0]!.state).toBe('running');
+    const byEngineer = act(open(), 'comment', { note: 'on it' });
+    expect(byEngineer.state.clocks[0]!.state).toBe('met');
+  });
+
+  it('reopens inside the reopen window with fresh clocks, and not after it', () => {
+    const resolved = act(open(), 'resolve', { note: 'fixed' }, MONDAY_9 + HOUR).state;
+    expect(resolved.clocks.every((c) => c.state === 'met')).toBe(true);
+    const reopened = applyAction(resolved, 'reopen', { actor: 'ada@example.com', note: 'broken again' }, ctxAt(MONDAY_9 + 2 * 24 * HOUR));
+    expect(reopened.state).toMatchObject({ status: 'open', resolution: null });
+    expect(reopened.state.clocks.map((c) => c.state)).toEqual(['running', 'running']);
+    expect(refusal(resolved, 'reopen', { actor: 'ada' }, ctxAt(MONDAY_9 + 8 * 24 * HOUR))).toMatch(/reopen window closed at/);
+  });
+
+  it('records actor, time and note of every action in the timeline', () => {
+    let state = open();
+    state = act(state, 'acknowledge', { note: 'looking' }, MONDAY_9 + HOUR).state;
+    state = act(state, 'reassign', { system: 'aws' }, MONDAY_9 + 2 * HOUR).state;
+    state = act(state, 'escalate', { note: 'needs an engineer' }, MONDAY_9 + 3 * HOUR).state;
+    state = act(state, 'cancel', { reason: 'duplicate', note: 'see req-0' }, MONDAY_9 + 4 * HOUR).state;
+    expect(state.timeline.slice(1)).toEqual([
+      { at: MONDAY_9 + HOUR, actor: 'grace', action: 'acknowledge', note: 'looking' },
+      { at: MONDAY_9 + 2 * HOUR, actor: 'grace', action: 'reassign', note: 'okta-sso → aws' },
+      { at: MONDAY_9 + 3 * HOUR, actor: 'grace', action: 'escalated', note: 'Tier 2 → Tier 3: needs an engineer' },
+      { at: MONDAY_9 + 4 * HOUR, actor: 'grace', action: 'cancel', note: 'duplicate: see req-0' },
+    ]);
+    expect(state.system?.id).toBe('aws');
+    expect(state.status).toBe('cancelled');
+  });
+
+  it('resolves as self-served from Tier 2', () => {
+    const solved = act(open(), 'solved', { actor: 'ada@example.com' });
+    expect(solved.state).toMatchObject({ status: 'resolved', resolution: 'self_served' });
+    expect(solved.effects.map((e) => e.kind === 'thread_reply' && e.event)).toEqual(['self_served']);
+  });
+
+  it('gives every effect a unique id that survives across decisions', () => {
+    const a = openRequest({ id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'change', system: okta, startTier: 3, mentions: [] }, ctxAt(MONDAY_9));
+    const b = act(a.state, 'acknowledge');
+    const ids = [...a.effects, ...b.effects].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(['r#1', 'r#2', 'r#3', 'r#4']);
+  });
+});
+
+describe('the human-readable details', () => {
+  it('says the tier, what it waits for and when it is due', () => {
+    expect(describeState(open(FRIDAY_22), DEFAULT_CALENDAR)).toBe('Tier 2 — waiting for first response, due Mon 02:00 UTC');
+    expect(describeState(act(open(), 'pause').state, DEFAULT_CALENDAR)).toBe('Tier 2 — waiting on the requester (clocks paused)');
+  });
+});
