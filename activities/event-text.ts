@@ -2,6 +2,7 @@
  * The wording of request events, shared by the Slack thread and the GitLab issue so both tell the
  * same story. Pure: the caller passes how to escape user text for its target and the time `now`.
  */
+import { formatDuration } from '../domain/duration.js';
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import type { SlaClock } from '../domain/sla-clock.js';
 import type { Tier } from '../domain/types.js';
@@ -14,20 +15,6 @@ export const TIER_NAMES: Readonly<Record<Tier, string>> = {
   4: 'automation engineering',
   5: 'architecture and crisis',
 };
-
-const MINUTE = 60_000;
-
-/**
- * A duration in hours and minutes, rounded down to the minute (SLA targets are in coverage hours).
- * @example formatDuration(90 * 60_000) // '1 h 30 min'
- */
-export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / MINUTE));
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h === 0) return `${m} min`;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
 
 /** Cuts text to `max` characters (code points), marking the cut. Applied before escaping. */
 export function truncate(text: string, max: number): string {

@@ -82,6 +82,11 @@ export function requestMarker(requestId: string): string {
   return `tierflow-request: ${commentSafe(requestId)}`;
 }
 
+/** The request id named by the hidden marker in an issue description, if any. */
+export function requestIdFromMarker(description: string | null | undefined): string | null {
+  return /<!-- tierflow-request: ([A-Za-z0-9._-]+) -->/.exec(description ?? '')?.[1] ?? null;
+}
+
 /**
  * True when an issue description is the one of this request. Matches the whole hidden comment,
  * so `REQ-1` does not match the issue of `REQ-12` (GitLab's search matches word prefixes).

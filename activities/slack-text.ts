@@ -5,7 +5,6 @@
  * Mentions come only from our code: user groups resolved from the `mentions` argument, and the
  * requester's Slack user id (a structured field, validated before it is written as `<@U…>`).
  */
-import type { GuideLink } from '../domain/registry.js';
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import { eventHeadline, truncate } from './event-text.js';
 
@@ -42,28 +41,37 @@ export function quoteSlack(text: string): string {
     .join('\n');
 }
 
-function requesterText(state: RequestState): string {
+/** The requester: `<@U…>` for a well-formed Slack user id, else their name or email as escaped text. */
+export function requesterText(state: RequestState): string {
   const id = state.requester.slackUserId;
   return id && SLACK_USER_ID.test(id) ? `<@${id}>` : escapeSlack(state.requester.name ?? state.requester.email);
 }
 
+/** A link written by our code: the URL stripped of what would end the link early, the label escaped. */
+export function linkText(url: string, label: string): string {
+  return `<${url.replace(/[<>|\s]/g, '')}|${escapeSlack(label)}>`;
+}
+
+const ENTITY = /^&(?:amp|lt|gt);/;
+
 /**
- * The first message of a request's thread.
- * @param mentions rendered user-group mentions (see {@link groupMention}), already resolved.
+ * Cuts finished mrkdwn to at most `max` UTF-16 units (Slack counts characters; UTF-16 units are
+ * never fewer), marking the cut with `…`. The cut never splits an escape (`&amp;`), one of our
+ * `<…>` tokens (mention, link, date) or a surrogate pair: a half escape would show as garbage and
+ * a half token as a broken link. Escaped user text has no raw `<`, so every `<` opens our token.
+ * @example fitMrkdwn('a &amp; b', 4) // 'a …'
  */
-export function threadText(state: RequestState, guides: GuideLink[], shadowItOwner: string | null, mentions: string[]): string {
-  const system = state.system ? escapeSlack(state.system.name) : 'system to triage';
-  const lines = [
-    `*${escapeSlack(truncate(state.summary, 200))}*`,
-    `Request \`${escapeSlack(state.id)}\` from ${requesterText(state)} · ${state.priority} · ${system} · Tier ${state.tier}`,
-  ];
-  if (state.description.trim()) lines.push(quoteSlack(state.description));
-  if (shadowItOwner) lines.push(`This system is not managed by Corporate Security; its System Owner is ${escapeSlack(shadowItOwner)}.`);
-  if (guides.length > 0) {
-    lines.push(`While you wait, these guides may help: ${guides.map((g) => `<${g.url.replace(/[<>|\s]/g, '')}|${escapeSlack(g.title)}>`).join(' · ')}`);
-  }
-  if (mentions.length > 0) lines.push(`${mentions.join(' ')} please take a look.`);
-  return lines.join('\n');
+export function fitMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - 1);
+  const open = text.lastIndexOf('<', cut - 1);
+  if (open !== -1 && text.indexOf('>', open) >= cut) cut = open;
+  const amp = text.lastIndexOf('&', cut - 1);
+  const entity = amp === -1 ? null : ENTITY.exec(text.slice(amp, amp + 5));
+  if (entity && amp + entity[0].length > cut) cut = amp;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }
 
 const EMOJI: Readonly<Record<RequestEvent, string>> = {

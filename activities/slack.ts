@@ -2,20 +2,25 @@
  * Slack activities over an injected `@slack/web-api` client (no retries of its own, 429s thrown at
  * once: see `workers/clients.ts`).
  *
- * Both activities are idempotent under Temporal's retries, also after an "ambiguous" failure
+ * Every activity is idempotent under Temporal's retries, also after an "ambiguous" failure
  * (Slack posted, the answer was lost): every message carries message metadata naming what wrote
  * it, and a retry first looks for it.
- * - The thread's first message: `tierflow_request` with the request id, in the channel's history.
+ * - The status message: `tierflow_request` with the request id, in the help channel's history
+ *   (it is the thread's first message) or among the replies of the requester's own Slack message.
  * - A reply: `tierflow_effect` with the effect id, among the thread's replies.
+ * Updating the status message (`chat.update`) is idempotent by nature.
  */
 import type { WebClient } from '@slack/web-api';
+import { Context } from '@temporalio/activity';
 
 import type { GuideLink } from '../domain/registry.js';
 import type { RequestEvent, RequestState } from '../domain/request.js';
+import type { RequestStatusView } from '../domain/status-view.js';
 import { classifySlackError } from './errors.js';
 import { stateTime } from './event-text.js';
+import { statusBlocks, statusText, type StatusMessageInput } from './slack-blocks.js';
 import { createUsergroupDirectory, type UsergroupDirectory } from './slack-groups.js';
-import { replyText, threadText } from './slack-text.js';
+import { groupMention, replyText } from './slack-text.js';
 
 /** What the Slack activities are built from. */
 export interface SlackDeps {
@@ -26,22 +31,42 @@ export interface SlackDeps {
   now?: () => number;
   /** User-group lookup (default: one cached directory per factory, over `slack`). */
   usergroups?: UsergroupDirectory;
+  /** Where a status message that can no longer be updated is reported (default: the activity's logger, else the console). */
+  warn?: (message: string, meta: Record<string, unknown>) => void;
 }
 
-/** Where a request's thread is. */
+/** Where a request's thread and its status message are. */
 export interface ThreadRef {
   channel: string;
+  /** The thread's first message: tierflow's status message, or the requester's own Slack message. */
   ts: string;
+  /** tierflow's status message: `ts` itself, or a reply in the requester's thread. */
+  statusTs: string;
+  /** Link to the thread's first message. */
   permalink: string | null;
 }
 
 /** Arguments of `postRequestThread`. */
 export interface PostRequestThreadArgs {
+  /** When `links.slackChannel`/`links.slackTs` are set, the request came from that Slack message: the status goes in its thread. */
   state: RequestState;
   guides: GuideLink[];
   shadowItOwner: string | null;
   /** Slack user-group handles to mention, e.g. `it-helpdesk-analysts` (from our registry only). */
   mentions: string[];
+  /** The request's status at the time of posting (the workflow's `toStatusView`). */
+  view: RequestStatusView;
+}
+
+/** Arguments of `updateStatusMessage`. */
+export interface UpdateStatusMessageArgs {
+  channel: string;
+  statusTs: string;
+  state: RequestState;
+  view: RequestStatusView;
+  /** Tier 1 guides, kept on the message (with "This solved it") while the request is at Tier 2 or below. */
+  guides?: GuideLink[];
+  shadowItOwner?: string | null;
 }
 
 /** Arguments of `postThreadReply`. */
@@ -57,7 +82,7 @@ export interface PostThreadReplyArgs {
   mentions: string[];
 }
 
-/** Metadata event type that marks tierflow's own thread messages (payload `request_id`). */
+/** Metadata event type that marks tierflow's status message of a request (payload `request_id`). */
 export const THREAD_EVENT_TYPE = 'tierflow_request';
 /** Metadata event type that marks tierflow's replies (payload `effect_id`). */
 export const EFFECT_EVENT_TYPE = 'tierflow_effect';
@@ -68,6 +93,19 @@ interface MessageLike {
 }
 
 const payloadOf = (m: MessageLike): Record<string, unknown> => (m.metadata?.event_payload ?? {}) as Record<string, unknown>;
+const errorCode = (err: unknown): string | undefined => (err as { data?: { error?: string } } | null | undefined)?.data?.error;
+
+/** `chat.update` answers for a status message that is gone or no longer ours to edit: nothing to retry. */
+const STATUS_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+/** Logs through the activity's logger when running in an activity, else the console. */
+function defaultWarn(message: string, meta: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, meta);
+  } catch {
+    console.warn(message, meta);
+  }
+}
 
 // Pages of history or replies read, newest first for history, while looking for an earlier
 // attempt's message: a lost answer is retried within minutes, long before 1,000 newer messages.
@@ -81,15 +119,16 @@ export function createSlackActivities(deps: SlackDeps) {
   const { slack, helpChannel } = deps;
   const now = deps.now ?? Date.now;
   const groups = deps.usergroups ?? createUsergroupDirectory(slack, { now });
+  const warn = deps.warn ?? defaultWarn;
+
+  const isStatusOf = (state: RequestState) => (m: MessageLike) => m.metadata?.event_type === THREAD_EVENT_TYPE && payloadOf(m).request_id === state.id;
 
   /** The ts of our first message for this request among the channel's latest messages. */
   const findThread = async (state: RequestState): Promise<string | null> => {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const answer = await slack.conversations.history({ channel: helpChannel, include_all_metadata: true, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      const found = (answer.messages as MessageLike[] | undefined)?.find(
-        (m) => m.metadata?.event_type === THREAD_EVENT_TYPE && payloadOf(m).request_id === state.id,
-      );
+      const found = (answer.messages as MessageLike[] | undefined)?.find(isStatusOf(state));
       if (found?.ts) return found.ts;
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) return null;
@@ -98,53 +137,88 @@ export function createSlackActivities(deps: SlackDeps) {
   };
 
   /**
-   * True when the thread already has our reply for this effect. A thread whose first message was
+   * The ts of the first reply in the thread that `match` accepts. A thread whose first message was
    * deleted cannot be read (`thread_not_found`) and so holds no reply of ours: the post decides.
    */
-  const hasReply = async (channel: string, threadTs: string, effectId: string): Promise<boolean> => {
+  const findReply = async (channel: string, threadTs: string, match: (m: MessageLike) => boolean): Promise<string | null> => {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const answer = await slack.conversations
         .replies({ channel, ts: threadTs, include_all_metadata: true, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) })
         .catch((err: unknown) => {
-          if ((err as { data?: { error?: string } }).data?.error === 'thread_not_found') return null;
+          if (errorCode(err) === 'thread_not_found') return null;
           throw err;
         });
-      if (!answer) return false;
-      const messages = (answer.messages ?? []) as MessageLike[];
-      if (messages.some((m) => m.metadata?.event_type === EFFECT_EVENT_TYPE && payloadOf(m).effect_id === effectId)) return true;
+      if (!answer) return null;
+      const found = ((answer.messages ?? []) as MessageLike[]).find((m) => m.ts !== threadTs && match(m));
+      if (found?.ts) return found.ts;
       cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!cursor) return false;
+      if (!cursor) return null;
     }
-    return false;
+    return null;
   };
+
+  /** The system owners' group: a real mention once the request is with them (Tier 3+), else the handle as plain text. */
+  const ownersOf = async (state: RequestState): Promise<string | null> => {
+    if (!state.system) return null;
+    const handle = state.system.slackOwners;
+    return state.tier >= 3 ? ((await groups.mentions([handle]))[0] ?? null) : groupMention(handle);
+  };
+
+  const statusContent = (input: StatusMessageInput) => ({
+    text: statusText(input),
+    blocks: statusBlocks(input),
+    metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: input.state.id } },
+  });
 
   return {
     /**
-     * Posts the request in the help channel, once, mentioning the given user groups; returns the
-     * thread (a retry returns the message an earlier attempt posted).
+     * Posts the request's status message, once, mentioning the given user groups: as the first
+     * message of a new thread in the help channel, or, for a request that came from a Slack message
+     * (`state.links.slackChannel`/`slackTs`), as a reply in that message's thread. A retry returns
+     * what an earlier attempt posted.
      */
     async postRequestThread(args: PostRequestThreadArgs): Promise<ThreadRef> {
       const { state } = args;
+      const { slackChannel, slackTs } = state.links;
+      const channel = slackChannel && slackTs ? slackChannel : helpChannel;
       try {
-        let ts = await findThread(state);
-        if (!ts) {
-          const mentions = await groups.mentions(args.mentions);
-          const posted = await slack.chat.postMessage({
-            channel: helpChannel,
-            text: threadText(state, args.guides, args.shadowItOwner, mentions),
-            unfurl_links: false,
-            unfurl_media: false,
-            metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } },
-          });
-          ts = posted.ts ?? null;
+        const threadTs = slackChannel && slackTs ? slackTs : null;
+        let statusTs = threadTs ? await findReply(channel, threadTs, isStatusOf(state)) : await findThread(state);
+        if (!statusTs) {
+          const [mentions, owners] = await Promise.all([groups.mentions(args.mentions), ownersOf(state)]);
+          const input = { state, view: args.view, owners, guides: args.guides, shadowItOwner: args.shadowItOwner, mentions };
+          const posted = await slack.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...statusContent(input), unfurl_links: false, unfurl_media: false });
+          statusTs = posted.ts ?? null;
         }
-        if (!ts) throw new Error('Slack chat.postMessage returned no ts');
+        if (!statusTs) throw new Error('Slack chat.postMessage returned no ts');
+        const ts = threadTs ?? statusTs;
         // The permalink is a convenience: without it the thread still works.
-        const link = await slack.chat.getPermalink({ channel: helpChannel, message_ts: ts }).catch(() => null);
-        return { channel: helpChannel, ts, permalink: link?.permalink ?? null };
+        const link = await slack.chat.getPermalink({ channel, message_ts: ts }).catch(() => null);
+        return { channel, ts, statusTs, permalink: link?.permalink ?? null };
       } catch (err) {
-        throw classifySlackError(err, `posting the thread of ${state.id} in ${helpChannel}`);
+        throw classifySlackError(err, `posting the status message of ${state.id} in ${channel}`);
+      }
+    },
+
+    /**
+     * Rewrites the status message in place from the request's current state (tier, state, owner,
+     * SLA line, buttons). A status message that was deleted, or can no longer be edited, is
+     * reported in the logs and left alone: retrying could not bring it back.
+     */
+    async updateStatusMessage(args: UpdateStatusMessageArgs): Promise<void> {
+      const { state, channel, statusTs } = args;
+      try {
+        const owners = await ownersOf(state);
+        const input = { state, view: args.view, owners, guides: args.guides ?? [], shadowItOwner: args.shadowItOwner ?? null };
+        await slack.chat.update({ channel, ts: statusTs, ...statusContent(input) });
+      } catch (err) {
+        const code = errorCode(err);
+        if (code && STATUS_GONE.has(code)) {
+          warn(`The status message of ${state.id} cannot be updated (${code}); leaving it as it is`, { requestId: state.id, channel, statusTs, error: code });
+          return;
+        }
+        throw classifySlackError(err, `updating the status message of ${state.id} (${channel} ${statusTs})`);
       }
     },
 
@@ -155,7 +229,8 @@ export function createSlackActivities(deps: SlackDeps) {
     async postThreadReply(args: PostThreadReplyArgs): Promise<void> {
       const { state, event } = args;
       try {
-        if (await hasReply(args.channel, args.threadTs, args.effectId)) return;
+        const isEffect = (m: MessageLike) => m.metadata?.event_type === EFFECT_EVENT_TYPE && payloadOf(m).effect_id === args.effectId;
+        if (await findReply(args.channel, args.threadTs, isEffect)) return;
         const mentions = await groups.mentions(args.mentions);
         await slack.chat.postMessage({
           channel: args.channel,

@@ -63,7 +63,8 @@ const ENDED: Record<string, string> = { resolved: 'resolved', cancelled: 'cancel
 /** True when the actor is the requester (by email or Slack user id). */
 export function isRequester(state: RequestState, actor: string): boolean {
   const who = actor.trim().toLowerCase();
-  return who === state.requester.email.toLowerCase() || (!!state.requester.slackUserId && who === state.requester.slackUserId.toLowerCase());
+  const { email, slackUserId, gitlabUsername } = state.requester;
+  return [email, slackUserId, gitlabUsername].some((id) => !!id && who === id.toLowerCase());
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Requester {
   email: string;
   name?: string;
   slackUserId?: string;
+  /** Set when the request came from a GitLab issue: the author's username. */
+  gitlabUsername?: string;
 }
 
 export interface TimelineEntry {
@@ -46,7 +48,10 @@ export interface TierContact {
 
 export interface RequestLinks {
   slackChannel: string | null;
+  /** The thread's first message. */
   slackTs: string | null;
+  /** tierflow's Block Kit status message, updated in place (the thread's first message, or a reply in the requester's own thread). */
+  statusTs: string | null;
   slackThread: string | null;
   gitlabIssueIid: number | null;
   gitlabIssue: string | null;
@@ -130,6 +135,10 @@ export interface NewRequest {
   startTier: Tier;
   /** Slack groups to mention in the first post (analysts on shift, or the starting tier's group). */
   mentions: string[];
+  /** The tracker issue the request came from, if it came from GitLab. */
+  gitlabIssue?: { iid: number; url: string };
+  /** The Slack message the request came from: its thread is the request's thread. */
+  slackMessage?: { channel: string; ts: string };
 }
 
 /** Statuses in which a request is being worked on (clocks may run). */
@@ -200,13 +209,20 @@ export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
     slaBreached: false,
     nextReminderAt: null,
     remindersSent: 0,
-    links: { slackChannel: null, slackTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
+    links: {
+      slackChannel: input.slackMessage?.channel ?? null,
+      slackTs: input.slackMessage?.ts ?? null,
+      statusTs: null,
+      slackThread: null,
+      gitlabIssueIid: input.gitlabIssue?.iid ?? null,
+      gitlabIssue: input.gitlabIssue?.url ?? null,
+    },
     timeline: [{ at: ctx.now, actor: input.requester.email, action: 'opened', note: `Tier ${tier}, ${priority}` }],
     resolvedAt: null,
     effectSeq: 0,
   };
   const bodies: EffectBody[] = [{ kind: 'post_thread', mentions: input.mentions }];
-  if (tier >= 3) bodies.push({ kind: 'open_tracker_issue', reason: `${input.type} request starts at Tier ${tier}` });
+  if (tier >= 3 && !input.gitlabIssue) bodies.push({ kind: 'open_tracker_issue', reason: `${input.type} request starts at Tier ${tier}` });
   return withEffects(state, bodies);
 }
 

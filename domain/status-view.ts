@@ -2,7 +2,7 @@
  * The status of a request as people and tools see it: plain JSON with ISO instants and
  * human-readable coverage durations, computed from the state at a given `now`.
  */
-import { formatDuration, formatInstant, type CoverageCalendar } from './calendar.js';
+import { formatDuration, formatInstant, formatInstantWithDate, type CoverageCalendar } from './calendar.js';
 import type { RequestState, RequestStatus } from './request.js';
 import { nextWakeUp } from './request-timers.js';
 import { clockDueAt, remainingCoverage, type SlaClock } from './sla-clock.js';
@@ -44,8 +44,8 @@ export interface RequestStatusView {
   timeline: TimelineView[];
 }
 
-const WAITING: Record<RequestStatus, string> = {
-  open: 'waiting for first response',
+const STANDING: Record<RequestStatus, string> = {
+  open: 'open',
   acknowledged: 'acknowledged',
   waiting_on_requester: 'waiting on the requester (clocks paused)',
   resolved: 'resolved',
@@ -53,10 +53,14 @@ const WAITING: Record<RequestStatus, string> = {
   closed: 'closed',
 };
 
-function dueClock(state: RequestState, calendar: CoverageCalendar): SlaClock | undefined {
-  return state.clocks
-    .filter((c) => clockDueAt(c, calendar) !== null)
-    .sort((a, b) => clockDueAt(a, calendar)! - clockDueAt(b, calendar)!)[0];
+/** The running clock that breaches first, with its breach instant. */
+function nextDue(state: RequestState, calendar: CoverageCalendar): { clock: SlaClock; at: number } | null {
+  let next: { clock: SlaClock; at: number } | null = null;
+  for (const clock of state.clocks) {
+    const at = clockDueAt(clock, calendar);
+    if (at !== null && (next === null || at < next.at)) next = { clock, at };
+  }
+  return next;
 }
 
 /**
@@ -64,15 +68,18 @@ function dueClock(state: RequestState, calendar: CoverageCalendar): SlaClock | u
  * @example describeState(state, cal) // 'Tier 2 — waiting for first response, due Mon 02:00 UTC'
  */
 export function describeState(state: RequestState, calendar: CoverageCalendar): string {
-  const head = `Tier ${state.tier} — ${state.status === 'open' && !state.clocks.some((c) => c.kind === 'first_response' && c.state === 'running') ? 'open' : WAITING[state.status]}`;
-  const clock = dueClock(state, calendar);
-  if (clock) {
-    const what = clock.kind === 'first_response' ? 'first response' : 'resolution';
-    return `${head}, ${state.status === 'open' && clock.kind === 'first_response' ? '' : `${what} `}due ${formatInstant(calendar, clockDueAt(clock, calendar)!)}${state.slaBreached ? ' (SLA breached earlier)' : ''}`;
+  const head = `Tier ${state.tier} — `;
+  const due = nextDue(state, calendar);
+  if (due) {
+    const waiting = due.clock.kind === 'first_response' ? 'waiting for first response' : `${STANDING[state.status]}, resolution`;
+    // A weekday alone is ambiguous a week or more ahead: then the date is shown too.
+    const latest = state.timeline.at(-1)?.at ?? state.createdAt;
+    const when = due.at - latest < 6 * 24 * 3_600_000 ? formatInstant(calendar, due.at) : formatInstantWithDate(calendar, due.at);
+    return `${head}${waiting}, due ${when}${state.slaBreached ? ' (SLA breached earlier)' : ''}`;
   }
   const wake = nextWakeUp(state, calendar);
-  if (wake) return `${head}, SLA breached; next reminder ${formatInstant(calendar, wake.at)}`;
-  return head;
+  if (wake) return `${head}${STANDING[state.status]}, SLA breached; next reminder ${formatInstant(calendar, wake.at)}`;
+  return `${head}${STANDING[state.status]}`;
 }
 
 /** Builds the status view of a request at `now`. */

@@ -9,9 +9,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger } from 'pino';
 
 import { handleError, HttpError } from './http-errors.js';
+import { createIntakeMetrics, type IntakeMetrics } from './metrics.js';
+import { registerGitlabRoutes } from './routes/gitlab.js';
 import { registerRequestRoutes } from './routes/requests.js';
+import { registerSlackRoutes } from './routes/slack.js';
+import type { SlackResponder } from './slack-respond.js';
 import type { RequestGateway } from './temporal-gateway.js';
 
+/** What the intake is configured with (from `workers/settings.ts` in `buildIntake`). */
 export interface IntakeOptions {
   /** HMAC secret of `POST /webhooks/requests`; null accepts unsigned bodies (sandbox only). */
   intakeSecret: string | null;
@@ -19,14 +24,40 @@ export interface IntakeOptions {
   /** Base of the status URLs handed back to senders. */
   publicUrl: string;
   bodyLimitBytes?: number;
+  /**
+   * Slack (`/slack/*`). Without a signing secret every Slack request is refused with 401 naming
+   * SLACK_SIGNING_SECRET: unsigned Slack payloads are never trusted, not even in sandbox mode.
+   */
+  slack?: {
+    signingSecret: string | null;
+    /** Channel id of `#it_help`: top-level messages there start requests. */
+    helpChannel: string;
+    /** Only `response_url`s under this base are called (default `https://hooks.slack.com/`). */
+    responseUrlBase?: string;
+  };
+  /** GitLab (`/webhooks/gitlab`). Without a webhook secret every hook is refused with 401 naming GITLAB_WEBHOOK_SECRET. */
+  gitlab?: {
+    webhookSecret: string | null;
+    /** The tracker project (path or id): only its issues are acted on. */
+    project: string;
+  };
+  /** Clock for Slack's signature timestamps, epoch ms (default `Date.now`). */
+  now?: () => number;
 }
 
+/** What `createApp` is built from: the Temporal gateway, the options and optional collaborators. */
 export interface IntakeDeps {
   gateway: RequestGateway;
   options: IntakeOptions;
   logger?: Logger;
   /** In sandbox mode, what the Slack and GitLab emulators received (`GET /sandbox`). */
   sandboxSnapshot?: () => unknown;
+  /** Intake metrics over an injected registry (default: a fresh registry per app). */
+  metrics?: IntakeMetrics;
+  /** More Prometheus text appended to `GET /metrics` (e.g. the worker's SDK metrics in one process). */
+  extraMetrics?: () => Promise<string>;
+  /** Posts ephemeral replies to Slack `response_url`s (default: `fetch`, limited to `slack.responseUrlBase`). */
+  respond?: SlackResponder;
 }
 
 declare module 'fastify' {
@@ -42,6 +73,7 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** Builds the intake HTTP app (not listening): every route of the contract in DESIGN.md. */
 export function createApp(deps: IntakeDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
@@ -70,8 +102,25 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
     }
   };
 
+  const metrics = deps.metrics ?? createIntakeMetrics();
+  app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
+  app.get('/metrics', async (_request, reply) => {
+    const extra = deps.extraMetrics ? await deps.extraMetrics().catch(() => '') : '';
+    return reply.type(metrics.registry.contentType).send(`${await metrics.registry.metrics()}${extra ? `\n${extra}` : ''}`);
+  });
+
   app.get('/healthz', async () => ({ ok: true }));
   registerRequestRoutes(app, { ...deps, requireBearer });
+  // Slack and GitLab bodies stay raw bytes until the signature or token is checked (raw-body.ts).
+  app.register(async (signed) => {
+    signed.removeAllContentTypeParsers();
+    signed.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, undefined);
+    });
+    registerSlackRoutes(signed, deps);
+    registerGitlabRoutes(signed, deps);
+  });
   if (deps.sandboxSnapshot) {
     const snapshot = deps.sandboxSnapshot;
     app.get('/sandbox', async () => snapshot());

@@ -4,14 +4,17 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+import { noteOutcome } from './metrics.js';
 import { GatewayError } from './temporal-gateway.js';
 
+/** An answer with a status code; `reason` labels it in the intake metrics (e.g. `bad_signature`). */
 export class HttpError extends Error {
   override name = 'HttpError';
   constructor(
     readonly statusCode: number,
     message: string,
     readonly details?: unknown,
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -22,6 +25,7 @@ const GATEWAY_STATUS = { not_found: 404, conflict: 409, unavailable: 503 } as co
 /** Fastify error handler for the intake. */
 export function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof HttpError) {
+    if (err.reason) noteOutcome(request, 'rejected', err.reason);
     return reply.code(err.statusCode).send({ error: err.message, ...(err.details ? { details: err.details } : {}) });
   }
   if (err instanceof GatewayError) {

@@ -3,7 +3,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 
-const READABLE = /^[A-Za-z0-9._-]{1,64}$/;
+// No `--`: ids travel inside HTML comments (GitLab markers), where `--` is not allowed.
+const READABLE = /^(?!.*--)[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * @example requestIdFor('json', 'form-8812') // 'req-json-form-8812'

@@ -11,7 +11,12 @@ import { describeSettings, loadSettings, type Settings } from '../workers/settin
 import { createApp, type IntakeDeps } from './app.js';
 import { createTemporalGateway } from './temporal-gateway.js';
 
-/** Builds the intake app for the given settings and Temporal client. */
+/**
+ * Builds the intake app for the given settings and Temporal client. Slack and GitLab webhooks need
+ * their secrets (`SLACK_SIGNING_SECRET`, `GITLAB_WEBHOOK_SECRET`) even in sandbox mode: without
+ * them those routes answer 401 naming the variable, and the sandbox is driven through
+ * `POST /webhooks/requests` instead.
+ */
 export function buildIntake(settings: Settings, client: Client, extra: Partial<IntakeDeps> = {}) {
   const logger = extra.logger ?? createLogger(settings.logLevel, 'tierflow-intake');
   return createApp({
@@ -21,6 +26,8 @@ export function buildIntake(settings: Settings, client: Client, extra: Partial<I
       intakeSecret: settings.intakeSecret,
       apiToken: settings.apiToken,
       publicUrl: settings.publicUrl ?? `http://localhost:${settings.port}`,
+      slack: { signingSecret: settings.slack.signingSecret, helpChannel: settings.slack.helpChannel },
+      gitlab: { webhookSecret: settings.gitlab.webhookSecret, project: settings.gitlab.project },
     },
     ...extra,
   });

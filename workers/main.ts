@@ -13,9 +13,11 @@ import { buildIntake } from '../intake/server.js';
 import { loadConfig } from '../registry/load.js';
 import { startSandbox, usergroupsFor } from '../sandbox/index.js';
 import { buildClients } from './clients.js';
-import { startDevServer, type DevServer } from './dev-server.js';
+import { freePort, startDevServer, type DevServer } from './dev-server.js';
 import { createLogger } from './logger.js';
+import { fetchRuntimeMetrics, installRuntimeMetrics } from './metrics.js';
 import { mentionedGroups } from './sandbox-groups.js';
+import { ensureSchedules } from './schedules.js';
 import { describeSettings, loadSettings } from './settings.js';
 import { createHelpDeskWorker } from './worker.js';
 
@@ -29,6 +31,9 @@ async function stopAll(onError: (err: unknown) => void): Promise<void> {
 async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger(settings.logLevel);
+  // First, before any connection: the SDK's and the workflows' metrics, appended to the intake's /metrics.
+  const workerMetricsAddress = `127.0.0.1:${await freePort()}`;
+  installRuntimeMetrics({ bindAddress: workerMetricsAddress });
   const config = loadConfig(settings.configDir ?? undefined);
   for (const warning of config.warnings) logger.warn(warning);
 
@@ -55,12 +60,16 @@ async function main(): Promise<void> {
     ...(settings.slack.sandbox && sandbox ? { slackApiUrl: sandbox.slack.url } : {}),
     ...(settings.gitlab.sandbox && sandbox ? { gitlabUrl: sandbox.gitlab.url } : {}),
   });
+  const connection = await Connection.connect({ address });
+  stops.unshift(() => connection.close());
+  const client = new Client({ connection, namespace: settings.temporal.namespace });
+  await ensureSchedules(client);
   const nativeConnection = await NativeConnection.connect({ address });
   stops.unshift(() => nativeConnection.close());
   const worker = await createHelpDeskWorker({
     connection: nativeConnection,
     namespace: settings.temporal.namespace,
-    deps: { config, ...clients, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
+    deps: { config, ...clients, client, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
   });
   const workerDone = worker.run();
   stops.unshift(async () => {
@@ -68,11 +77,9 @@ async function main(): Promise<void> {
     await workerDone;
   });
 
-  const connection = await Connection.connect({ address });
-  stops.unshift(() => connection.close());
-  const client = new Client({ connection, namespace: settings.temporal.namespace });
   const app = buildIntake(settings, client, {
     logger,
+    extraMetrics: () => fetchRuntimeMetrics(workerMetricsAddress),
     ...(sandbox ? { sandboxSnapshot: () => sandbox.snapshot() } : {}),
   });
   await app.listen({ port: settings.port, host: '127.0.0.1' });

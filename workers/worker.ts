@@ -4,12 +4,15 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { loadConfig } from '../registry/load.js';
 import { HELP_REQUEST_TASK_QUEUE } from '../workflows/contracts.js';
 import { buildClients } from './clients.js';
+import { DEFAULT_WORKER_METRICS_ADDRESS, installRuntimeMetrics } from './metrics.js';
+import { ensureSchedules } from './schedules.js';
 import { loadSettings } from './settings.js';
 
 /** Path of the workflow entry the bundler starts from. */
@@ -22,7 +25,12 @@ export interface HelpDeskWorkerOptions {
   taskQueue?: string;
   /** A pre-built bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Cache and concurrency limits (the SDK's defaults otherwise); see `bench/` for measured settings. */
+  tuning?: WorkerTuning;
 }
+
+/** The worker options that size a worker for its load. */
+export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions'>;
 
 export async function createHelpDeskWorker(opts: HelpDeskWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -31,6 +39,7 @@ export async function createHelpDeskWorker(opts: HelpDeskWorkerOptions): Promise
     taskQueue: opts.taskQueue ?? HELP_REQUEST_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
+    ...opts.tuning,
   });
 }
 
@@ -42,14 +51,20 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(settings.configDir ?? undefined);
   const clients = buildClients(settings);
+  // Before the first connection: Prometheus scrapes the SDK's and the SLA metrics at :9464/metrics.
+  installRuntimeMetrics({ bindAddress: DEFAULT_WORKER_METRICS_ADDRESS });
   const connection = await NativeConnection.connect({ address: settings.temporal.address });
+  const clientConnection = await Connection.connect({ address: settings.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
+  await ensureSchedules(client);
   const worker = await createHelpDeskWorker({
     connection,
     namespace: settings.temporal.namespace,
-    deps: { config, ...clients, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
+    deps: { config, ...clients, client, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
   });
   await worker.run();
   await connection.close();
+  await clientConnection.close();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -32,6 +32,10 @@ export interface HelpRequestInput {
   system?: string;
   type?: RequestType;
   priority?: Priority;
+  /** The Slack message that asked (top-level in the help channel, or a slash command's channel): the request's thread is that message. */
+  slackMessage?: { channel: string; ts: string };
+  /** The GitLab issue that asked (opened in the tracker): it is the request's tracker issue. */
+  gitlabIssue?: { iid: number; url: string };
   /** Continue-as-new after this many history events (default 2,000; tests lower it). */
   historyLimit?: number;
 }
@@ -79,6 +83,10 @@ export const escalateUpdate = ACTION_UPDATES.escalate;
 export const commentUpdate = ACTION_UPDATES.comment;
 export const commentSignal = ACTION_SIGNALS.comment;
 export const resolveSignal = ACTION_SIGNALS.resolve;
+
+/** Slack buttons of the status message carry `action_id` = `tierflow_<action>` and `value` = the request id. */
+export const SLACK_BUTTON_PREFIX = 'tierflow_';
+export const slackButtonId = (action: ActionName): string => `${SLACK_BUTTON_PREFIX}${action}`;
 
 /** Engineer actions reachable over HTTP. */
 export type EngineerActionName = ActionName;

@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -47,11 +48,41 @@ const INTEGRATION: ActivityOptions = {
 };
 const integrations = proxyActivities<Activities>(INTEGRATION);
 
+/** Patch id of the live status message (see `refreshStatusMessage`). */
+export const STATUS_MESSAGE_PATCH = 'status-message-v1';
+
+/** What the status message shows, minus the ticking "time left": it is refreshed when this changes. */
+function statusFingerprint(v: RequestStatusView): string {
+  return JSON.stringify([v.tier, v.status, v.priority, v.system, v.assignee, v.slaBreached, v.links, v.clocks.map((c) => [c.kind, c.state, c.dueAt])]);
+}
+
+/** The status of a request whose routing has not been decided yet (the first instants of its life). */
+function routingView(input: HelpRequestInput): RequestStatusView {
+  return {
+    id: input.id,
+    tier: 2,
+    status: 'open',
+    priority: input.priority ?? 'P3',
+    system: input.system ?? null,
+    type: input.type ?? 'question',
+    summary: input.summary,
+    requester: input.requester.email,
+    assignee: null,
+    slaBreached: false,
+    details: 'Routing the request',
+    clocks: [],
+    links: { slackThread: null, gitlabIssue: input.gitlabIssue?.url ?? null },
+    timeline: [],
+  };
+}
+
 /** The error type a validator throws for a transition the state does not allow. */
 export const INVALID_TRANSITION = 'InvalidTransition';
 const DEFAULT_HISTORY_LIMIT = 2_000;
 
 export async function helpRequestWorkflow(input: HelpRequestInput, carried?: CarriedRequest): Promise<RequestStatusView> {
+  // Until the request is routed (one local activity), the status says so rather than failing.
+  setHandler(statusQuery, () => routingView(input));
   const plan: RequestPlan = carried?.plan ?? (await planRequest(input));
   const ctx = (): ActionContext => ({ now: Date.now(), calendar: plan.calendar, policy: plan.policy, contacts: plan.contacts, systems: plan.systems });
   const pending: Effect[] = [];
@@ -113,16 +144,35 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
 
   // Announcements (thread replies, tracker notes) of one decision run side by side; the thread
   // and the tracker issue are created alone, first, since later effects need their links.
+  // An action accepted while an activity runs queues more effects: drain until nothing is left.
   const runEffects = async () => {
-    while (pending.length > 0) {
-      const first = pending.shift()!;
-      const batch = [first];
-      if (first.kind === 'thread_reply' || first.kind === 'sync_tracker') {
-        while (pending[0] && (pending[0].kind === 'thread_reply' || pending[0].kind === 'sync_tracker')) batch.push(pending.shift()!);
+    do {
+      while (pending.length > 0) {
+        const first = pending.shift()!;
+        const batch = [first];
+        if (first.kind === 'thread_reply' || first.kind === 'sync_tracker') {
+          while (pending[0] && (pending[0].kind === 'thread_reply' || pending[0].kind === 'sync_tracker')) batch.push(pending.shift()!);
+        }
+        await Promise.all(batch.map(carryOut));
       }
-      await Promise.all(batch.map(carryOut));
-    }
-    publish();
+      publish();
+      await refreshStatusMessage();
+    } while (pending.length > 0);
+  };
+
+  // The Block Kit status message in the thread is updated in place whenever what it shows changes.
+  // Added after requests were already running: patched, so their recorded histories still replay.
+  let shownStatus = '';
+  const refreshStatusMessage = async () => {
+    const { slackChannel, statusTs } = state.links;
+    if (!slackChannel || !statusTs || !patched(STATUS_MESSAGE_PATCH)) return;
+    const current = view();
+    const fingerprint = statusFingerprint(current);
+    if (fingerprint === shownStatus) return;
+    await integrations.updateStatusMessage.executeWithOptions({ ...INTEGRATION, summary: `Slack: status message — ${current.details}`.slice(0, 200) }, [
+      { channel: slackChannel, statusTs, state: snapshot(), view: current, guides: plan.guides, shadowItOwner: plan.shadowItOwner },
+    ]);
+    shownStatus = fingerprint;
   };
   // Activities get the state without its history of events (only the latest), so payloads in
   // the workflow history stay small however long the timeline grows.
@@ -131,10 +181,12 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
     const { links } = state;
     switch (effect.kind) {
       case 'post_thread': {
+        const posted = view();
         const thread = await integrations.postRequestThread.executeWithOptions({ ...INTEGRATION, summary: 'Slack: post the request thread' }, [
-          { state: snapshot(), guides: plan.guides, shadowItOwner: plan.shadowItOwner, mentions: effect.mentions },
+          { state: snapshot(), guides: plan.guides, shadowItOwner: plan.shadowItOwner, mentions: effect.mentions, view: posted },
         ]);
-        state = { ...state, links: { ...state.links, slackChannel: thread.channel, slackTs: thread.ts, slackThread: thread.permalink } };
+        state = { ...state, links: { ...state.links, slackChannel: thread.channel, slackTs: thread.ts, statusTs: thread.statusTs, slackThread: thread.permalink } };
+        shownStatus = statusFingerprint(posted);
         return;
       }
       case 'open_tracker_issue': {
@@ -201,6 +253,6 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   }
   await condition(allHandlersFinished);
   if (state.status === 'resolved') state = { ...state, status: 'closed' };
-  publish();
+  await runEffects();
   return view();
 }

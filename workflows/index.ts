@@ -1,2 +1,4 @@
 /** Every workflow the worker runs; the bundler starts here. */
 export { helpRequestWorkflow } from './help-request.js';
+export { reconcileTrackerWorkflow } from './reconcile-tracker.js';
+export { slackNoticeWorkflow } from './slack-notice.js';

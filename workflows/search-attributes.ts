@@ -15,6 +15,8 @@ export const PriorityKey = defineSearchAttributeKey('Priority', SearchAttributeT
 export const RequestTypeKey = defineSearchAttributeKey('RequestType', SearchAttributeType.KEYWORD);
 export const SlaBreachedKey = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
 export const SlaDueAtKey = defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME);
+/** `<channel>/<thread ts>` of the request's Slack thread: how a thread reply finds its request. */
+export const SlackThreadKey = defineSearchAttributeKey('SlackThread', SearchAttributeType.KEYWORD);
 
 /** Every search attribute tierflow upserts, for registration on a server. */
 export const SEARCH_ATTRIBUTE_KEYS = [
@@ -25,6 +27,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   RequestTypeKey,
   SlaBreachedKey,
   SlaDueAtKey,
+  SlackThreadKey,
 ] as const;
 
 /**
@@ -41,5 +44,6 @@ export function searchAttributesOf(state: RequestState, calendar: CoverageCalend
     { key: SystemKey, value: state.system?.id ?? 'unknown' },
     { key: SlaBreachedKey, value: state.slaBreached },
     { key: SlaDueAtKey, value: due.length > 0 ? new Date(Math.min(...due)) : null },
+    { key: SlackThreadKey, value: state.links.slackChannel && state.links.slackTs ? `${state.links.slackChannel}/${state.links.slackTs}` : null },
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDuration, stateTime } from '../../activities/event-text.js';
+import { stateTime } from '../../activities/event-text.js';
 import { trackerNoteText } from '../../activities/gitlab-text.js';
 import { replyText } from '../../activities/slack-text.js';
 import type { RequestEvent, RequestState } from '../../domain/request.js';
@@ -24,9 +24,9 @@ const cases: Array<[RequestEvent, RequestState, string]> = [
   ['resolved', { ...base, status: 'resolved' }, ':white_check_mark: *Resolved by <@U0BOB12345>*'],
   ['self_served', { ...base, resolution: 'self_served' }, ':sparkles: *Marked solved by the requester with a self-service guide*'],
   ['escalated', { ...base, tier: 3 }, ':arrow_up: *Escalated to Tier 3 (escalation and systems engineering)*'],
-  ['sla_warning', warned, ':hourglass_flowing_sand: *SLA warning: the first response target at Tier 2 (4 h) is 75% used*'],
-  ['sla_breached', breached, ':rotating_light: *SLA breached: the resolution target at Tier 3 (8 h) was missed*'],
-  ['reminder', breached, ':bell: *Reminder: still unresolved at Tier 3 (escalation and systems engineering), SLA breached 2 h 30 min ago (reminder 2)*'],
+  ['sla_warning', warned, ':hourglass_flowing_sand: *SLA warning: the first response target at Tier 2 (4h) is 75% used*'],
+  ['sla_breached', breached, ':rotating_light: *SLA breached: the resolution target at Tier 3 (8h) was missed*'],
+  ['reminder', breached, ':bell: *Reminder: still unresolved at Tier 3 (escalation and systems engineering), SLA breached 2h 30m ago (reminder 2)*'],
   ['waiting_on_requester', base, ':speech_balloon: *Waiting on the requester: SLA clocks paused*'],
   ['resumed', base, ':arrow_forward: *Resumed: SLA clocks running again*'],
   ['reassigned', { ...base, system: GOOGLE }, ':twisted_rightwards_arrows: *Reassigned to Google Workspace*'],
@@ -71,17 +71,5 @@ describe('tracker note text', () => {
     expect(body).toBe(
       '**Escalated to Tier 4 (automation engineering)**\n\n> breach\n> \u200b/close\n\ncc @gitlab-com/gl-security/corp/sys/okta\n\n<!-- tierflow-effect: R#4 -->',
     );
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [0, '0 min'],
-    [59_999, '0 min'],
-    [45 * 60_000, '45 min'],
-    [4 * HOUR, '4 h'],
-    [26.5 * HOUR, '26 h 30 min'],
-  ])('%i ms reads %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
   });
 });

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
+import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
+import { toStatusView } from '../../domain/status-view.js';
 import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../activities/errors.js';
 import { failureOf, HELP_CHANNEL, requestState, startIntegrations, type Integrations } from './support/fixtures.js';
 
@@ -16,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => it_.close());
 beforeEach(() => it_.slackEmu.reset());
 
-const threadArgs = (state = requestState()) => ({ state, guides: [], shadowItOwner: null, mentions: ['it-helpdesk-analysts'] });
+const threadArgs = (state = requestState()) => ({ state, guides: [], shadowItOwner: null, mentions: ['it-helpdesk-analysts'], view: toStatusView(state, DEFAULT_CALENDAR, Date.now()) });
 
 async function openThread() {
   const state = requestState();
@@ -36,7 +38,7 @@ describe('postRequestThread', () => {
     const thread = await it_.slack.postRequestThread(threadArgs(state));
     const threads = it_.slackEmu.threads(HELP_CHANNEL);
     expect(threads).toHaveLength(1);
-    expect(thread).toMatchObject({ channel: HELP_CHANNEL, ts: threads[0]?.parent.ts });
+    expect(thread).toMatchObject({ channel: HELP_CHANNEL, ts: threads[0]?.parent.ts, statusTs: threads[0]?.parent.ts });
     expect(thread.permalink).toContain('/archives/C0ITHELP/');
     expect(threads[0]?.parent.metadata).toEqual({ event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } });
   });

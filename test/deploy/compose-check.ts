@@ -24,6 +24,7 @@ export const EXPECTED_SEARCH_ATTRIBUTES: Readonly<Record<string, string>> = {
   RequestType: 'Keyword',
   SlaBreached: 'Bool',
   SlaDueAt: 'Datetime',
+  SlackThread: 'Keyword',
 };
 
 /** Services the stack is made of (DESIGN "Running it": PostgreSQL, Temporal + admin-tools, UI, ours). */

@@ -45,9 +45,9 @@ beforeAll(async () => {
   quietRuntime();
   const address = inject('temporalAddress');
   nativeConnection = await NativeConnection.connect({ address });
-  harness = await startHarness({ connection: nativeConnection, config: fastConfig() });
   connection = await Connection.connect({ address });
   const client = new Client({ connection });
+  harness = await startHarness({ connection: nativeConnection, client, config: fastConfig() });
   app = createApp({
     gateway: createTemporalGateway(client, { taskQueue: harness.taskQueue }),
     options: { intakeSecret: SECRET, apiToken: TOKEN, publicUrl: 'http://tierflow.test' },

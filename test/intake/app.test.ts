@@ -2,34 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../intake/app.js';
 import { signBody } from '../../intake/signature.js';
-import { GatewayError, type RequestGateway, type StartResult } from '../../intake/temporal-gateway.js';
-import type { HelpRequestInput, RequestStatusView } from '../../workflows/contracts.js';
+import { GatewayError, type RequestGateway } from '../../intake/temporal-gateway.js';
+import { recordingGateway } from './support/gateway.js';
 
 const SECRET = 'intake-test-secret';
 const TOKEN = 'api-test-token';
-
-/** An in-memory gateway that records what intake asked of Temporal. */
-function recordingGateway(behaviour: Partial<RequestGateway> = {}) {
-  const started: HelpRequestInput[] = [];
-  const acts: Array<{ id: string; action: string; args: unknown; updateId?: string }> = [];
-  const gateway: RequestGateway = {
-    async start(input): Promise<StartResult> {
-      const duplicate = started.some((s) => s.id === input.id);
-      started.push(input);
-      return { id: input.id, status: 'open', duplicate };
-    },
-    async status(id) {
-      if (!started.some((s) => s.id === id)) throw new GatewayError('not_found', `no request with id ${id}`);
-      return { id, status: 'open' } as RequestStatusView;
-    },
-    async act(id, action, args, updateId) {
-      acts.push({ id, action, args, updateId });
-      return { id, status: action === 'resolve' ? 'resolved' : 'acknowledged' } as RequestStatusView;
-    },
-    ...behaviour,
-  };
-  return { gateway, started, acts };
-}
 
 function appWith(gateway: RequestGateway, intakeSecret: string | null = SECRET) {
   return createApp({ gateway, options: { intakeSecret, apiToken: TOKEN, publicUrl: 'http://tierflow.test' } });

@@ -2,6 +2,7 @@
  * A worker wired like production, against the Slack and GitLab emulators through the real client
  * libraries, on a unique task queue. Used by the workflow and end-to-end tests.
  */
+import type { Client } from '@temporalio/client';
 import { Runtime, DefaultLogger, type NativeConnection, type Worker } from '@temporalio/worker';
 
 import type { TierflowConfig } from '../../domain/config.js';
@@ -39,6 +40,8 @@ export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
 
 export async function startHarness(opts: {
   connection: NativeConnection;
+  /** A client of the same server, for the activities that read and signal requests. */
+  client: Client;
   namespace?: string;
   config?: TierflowConfig;
 }): Promise<Harness> {
@@ -53,7 +56,7 @@ export async function startHarness(opts: {
     namespace: opts.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: { config, ...clients, helpChannel: HELP_CHANNEL, gitlabProject: TRACKER },
+    deps: { config, ...clients, client: opts.client, helpChannel: HELP_CHANNEL, gitlabProject: TRACKER },
   });
   const running = worker.run();
   return {

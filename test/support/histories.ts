@@ -12,12 +12,17 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 
 export const HISTORIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'histories');
 
-/** Saves the handle's history as `<name>.json` when recording is switched on. */
+/**
+ * Saves the handle's history when recording is switched on: `RECORD_HISTORIES=1` writes
+ * `<name>.json`; any other value `<name>.<value>.json`, so a new workflow version's histories
+ * are kept beside the old ones (e.g. `RECORD_HISTORIES=v2`).
+ */
 export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
+  const mode = process.env.RECORD_HISTORIES;
+  if (!mode) return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const history = await handle.fetchHistory();
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+  writeFileSync(join(HISTORIES_DIR, mode === '1' ? `${name}.json` : `${name}.${mode}.json`), historyToJSON(history));
 }
 
 /** Every committed history, with its file name as workflow id for the replayer's messages. */

@@ -44,7 +44,7 @@ beforeAll(async () => {
     server: { executable: resolveTemporalBinary('testServer').executable },
   });
   await registerSearchAttributes(env.connection);
-  harness = await startHarness({ connection: env.nativeConnection });
+  harness = await startHarness({ connection: env.nativeConnection, client: env.client });
 });
 
 afterAll(async () => {

@@ -81,7 +81,7 @@ beforeAll(async () => {
   let thursday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12);
   while (new Date(thursday).getUTCDay() !== 4 || thursday <= now.getTime()) thursday += DAY;
   holidayMonday = iso(thursday + 4 * DAY).slice(0, 10);
-  harness = await startHarness({ connection: env.nativeConnection, config: configWithHoliday(holidayMonday) });
+  harness = await startHarness({ connection: env.nativeConnection, client: env.client, config: configWithHoliday(holidayMonday) });
 });
 
 afterAll(async () => {

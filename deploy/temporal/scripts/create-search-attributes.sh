@@ -24,7 +24,8 @@ while :; do
     --name Priority --type Keyword \
     --name RequestType --type Keyword \
     --name SlaBreached --type Bool \
-    --name SlaDueAt --type Datetime 2>&1); then
+    --name SlaDueAt --type Datetime \
+    --name SlackThread --type Keyword 2>&1); then
     echo "${output}"
     break
   fi

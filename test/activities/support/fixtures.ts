@@ -63,7 +63,7 @@ export function requestState(overrides: Partial<RequestState> = {}): RequestStat
     slaBreached: false,
     nextReminderAt: null,
     remindersSent: 0,
-    links: { slackChannel: null, slackTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
+    links: { slackChannel: null, slackTs: null, statusTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
     timeline: [],
     resolvedAt: null,
     effectSeq: 0,

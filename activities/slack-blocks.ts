@@ -1,0 +1,246 @@
+/**
+ * The request's live status message in Block Kit: summary, Tier / State / Owner / System /
+ * Priority, an SLA line from the running clock, links, and the action buttons while the request is
+ * active. Pure: built from the state and its status view; `slack.ts` posts and updates it.
+ *
+ * User text is escaped (see `slack-text.ts`); mentions come only from our code. Every text is cut
+ * to its Block Kit limit with {@link fitMrkdwn}, so a long summary or description never makes
+ * Slack refuse the message.
+ */
+import { formatInstant, type CoverageCalendar } from '../domain/calendar.js';
+import type { GuideLink } from '../domain/registry.js';
+import type { ActionName } from '../domain/request-actions.js';
+import { ACTIVE_STATUSES, type RequestState, type RequestStatus } from '../domain/request.js';
+import type { ClockView, RequestStatusView } from '../domain/status-view.js';
+import { slackButtonId } from '../workflows/contracts.js';
+import { TIER_NAMES, truncate } from './event-text.js';
+import { escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText } from './slack-text.js';
+
+/** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
+export const BLOCK_KIT_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  contextText: 2000,
+  buttonText: 75,
+  buttonValue: 2000,
+  messageText: 40_000,
+} as const;
+
+/**
+ * The buttons of the status message: `action_id` → the workflow action it asks for; the button's
+ * `value` is the request id. A contract with the intake (`POST /slack/interactions`): keep the ids.
+ */
+export const STATUS_BUTTONS = {
+  acknowledge: slackButtonId('acknowledge'),
+  pause: slackButtonId('pause'),
+  escalate: slackButtonId('escalate'),
+  resolve: slackButtonId('resolve'),
+  solved: slackButtonId('solved'),
+} as const satisfies Partial<Record<ActionName, string>>;
+
+/** An action a status-message button asks for. */
+export type StatusButtonAction = keyof typeof STATUS_BUTTONS;
+
+/**
+ * The action behind a button's `action_id`, or null for an id that is not ours.
+ * @example actionOfButton('tierflow_pause') // 'pause'
+ */
+export function actionOfButton(actionId: string): StatusButtonAction | null {
+  const found = Object.entries(STATUS_BUTTONS).find(([, id]) => id === actionId);
+  return found ? (found[0] as StatusButtonAction) : null;
+}
+
+/** A Block Kit text object. */
+export interface TextObject {
+  type: 'mrkdwn' | 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+/** A button element. */
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  text: TextObject;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** The blocks the status message uses. */
+export type StatusBlock =
+  | { type: 'section'; block_id: string; text?: TextObject; fields?: TextObject[] }
+  | { type: 'context'; block_id: string; elements: TextObject[] }
+  | { type: 'actions'; block_id: string; elements: ButtonElement[] };
+
+/** What the status message is built from. */
+export interface StatusMessageInput {
+  state: RequestState;
+  /** The live fields (tier, status, priority, owner, clocks), computed by the workflow with its calendar. */
+  view: RequestStatusView;
+  /** The system owners' group as rendered by our code (a mention or a plain `@handle`), null without a system. */
+  owners: string | null;
+  /** Tier 1 guides, shown with "This solved it" while the request is active at Tier 2 or below. */
+  guides?: GuideLink[];
+  shadowItOwner?: string | null;
+  /** Rendered user-group mentions asking for a look: first post only (an edit notifies nobody). */
+  mentions?: string[];
+}
+
+const STATUS_LABELS: Readonly<Record<RequestStatus, string>> = {
+  open: ':large_yellow_circle: Open',
+  acknowledged: ':large_blue_circle: Acknowledged',
+  waiting_on_requester: ':double_vertical_bar: Waiting on the requester',
+  resolved: ':white_check_mark: Resolved',
+  cancelled: ':no_entry_sign: Cancelled',
+  closed: ':lock: Closed',
+};
+
+function stateLabel(input: StatusMessageInput): string {
+  const selfServed = input.view.status === 'resolved' && input.state.resolution === 'self_served';
+  return selfServed ? ':sparkles: Solved with a self-service guide' : STATUS_LABELS[input.view.status];
+}
+
+const clockName = (clock: ClockView): string => (clock.kind === 'first_response' ? 'first response' : 'resolution');
+
+// Only the zone matters to `formatInstant`.
+const UTC: CoverageCalendar = { timezone: 'UTC', windows: [], holidays: [] };
+
+/** `Mon 02:00 UTC`: the plain-text form of a due time. */
+const utcInstant = (at: number): string => formatInstant(UTC, at);
+
+/** A due time Slack shows in each reader's own zone, with the UTC form as fallback. */
+const slackInstant = (at: number): string => `<!date^${Math.floor(at / 1000)}^{date_short_pretty} at {time}|${utcInstant(at)}>`;
+
+/**
+ * The SLA line: the running clock due soonest and its coverage time left, or why no clock runs.
+ * @param when writes a due instant (a Slack date token in blocks, plain UTC in the fallback text).
+ * @example slaLine(view, utcInstant) // ':hourglass_flowing_sand: first response due Mon 02:00 UTC — 1h 40m of coverage left'
+ */
+export function slaLine(view: RequestStatusView, when: (at: number) => string = utcInstant): string {
+  const earlier = view.slaBreached ? ' (SLA breached earlier)' : '';
+  switch (view.status) {
+    case 'resolved':
+      return `:white_check_mark: resolved${earlier}`;
+    case 'cancelled':
+      return ':no_entry_sign: cancelled';
+    case 'closed':
+      return ':lock: closed';
+    case 'waiting_on_requester':
+      return ':double_vertical_bar: clocks paused while waiting on the requester';
+    default:
+      break;
+  }
+  const running = view.clocks.filter((c) => c.dueAt !== null).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
+  if (running) {
+    const left = running.remainingMs > 0 ? `${running.remaining} of coverage left` : 'no coverage time left';
+    return `:hourglass_flowing_sand: ${clockName(running)} due ${when(Date.parse(running.dueAt!))} — ${left}${earlier}`;
+  }
+  const breached = view.clocks.filter((c) => c.state === 'breached').sort((a, b) => a.remainingMs - b.remainingMs)[0];
+  if (breached) return `:rotating_light: SLA breached — ${clockName(breached)} at Tier ${breached.tier} is ${breached.remaining.replace(/^-/, '')} of coverage overdue`;
+  return view.slaBreached ? ':rotating_light: SLA breached' : 'no SLA clock running';
+}
+
+/** The buttons for the request as it stands: none once it has ended, and none that would be refused. */
+export function statusButtons(view: RequestStatusView): ButtonElement[] {
+  if (!ACTIVE_STATUSES.includes(view.status)) return [];
+  const button = (action: StatusButtonAction, text: string, style?: 'primary'): ButtonElement => ({
+    type: 'button',
+    action_id: STATUS_BUTTONS[action],
+    text: { type: 'plain_text', text, emoji: true },
+    value: view.id,
+    ...(style ? { style } : {}),
+  });
+  const buttons: ButtonElement[] = [];
+  if (view.status === 'open') buttons.push(button('acknowledge', 'Acknowledge'));
+  if (view.status !== 'waiting_on_requester') buttons.push(button('pause', 'Waiting on requester'));
+  if (view.tier < 5) buttons.push(button('escalate', 'Escalate'));
+  buttons.push(button('resolve', 'Resolve', 'primary'));
+  if (view.tier <= 2) buttons.push(button('solved', 'This solved it'));
+  return buttons;
+}
+
+const mrkdwn = (text: string, max: number): TextObject => ({ type: 'mrkdwn', text: fitMrkdwn(text, max) });
+
+function headline(state: RequestState): string {
+  return `*${escapeSlack(truncate(state.summary.trim() || '(no summary)', 200))}*\nRequest \`${escapeSlack(state.id)}\` from ${requesterText(state)}`;
+}
+
+function systemText(input: StatusMessageInput): string {
+  const { state, owners } = input;
+  if (!state.system) return '_to triage_';
+  return `${escapeSlack(state.system.name)}${owners ? `\nowners ${owners}` : ''}`;
+}
+
+function guidesText(input: StatusMessageInput): string | null {
+  const { guides = [], view } = input;
+  if (guides.length === 0 || !ACTIVE_STATUSES.includes(view.status) || view.tier > 2) return null;
+  return `While you wait, these guides may help: ${guides.map((g) => linkText(g.url, g.title)).join(' · ')}`;
+}
+
+function shadowItText(input: StatusMessageInput): string | null {
+  return input.shadowItOwner ? `This system is not managed by Corporate Security; its System Owner is ${escapeSlack(input.shadowItOwner)}.` : null;
+}
+
+function mentionsText(input: StatusMessageInput): string | null {
+  return input.mentions && input.mentions.length > 0 ? `${input.mentions.join(' ')} please take a look.` : null;
+}
+
+function issueLink(input: StatusMessageInput): string | null {
+  const url = input.view.links.gitlabIssue ?? input.state.links.gitlabIssue;
+  if (!url) return null;
+  const iid = input.state.links.gitlabIssueIid;
+  return `:link: ${linkText(url, iid === null ? 'GitLab issue' : `GitLab issue #${iid}`)}`;
+}
+
+/**
+ * The status message's blocks (at most 9 of Block Kit's 50), each text within its limit.
+ * @example statusBlocks({ state, view, owners: null }).at(-1) // { type: 'actions', elements: [Acknowledge, …] }
+ */
+export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
+  const { state, view } = input;
+  const L = BLOCK_KIT_LIMITS;
+  const section = (id: string, text: string | null): StatusBlock[] => (text ? [{ type: 'section', block_id: id, text: mrkdwn(text, L.sectionText) }] : []);
+  const context = (id: string, text: string | null): StatusBlock[] => (text ? [{ type: 'context', block_id: id, elements: [mrkdwn(text, L.contextText)] }] : []);
+  const fields: Array<[string, string]> = [
+    ['Tier', `${view.tier} · ${TIER_NAMES[view.tier]}`],
+    ['State', stateLabel(input)],
+    ['Owner', view.assignee ? personText(view.assignee) : '_unassigned_'],
+    ['System', systemText(input)],
+    ['Priority', view.priority],
+  ];
+  const buttons = statusButtons(view);
+  return [
+    ...section('tierflow_summary', headline(state)),
+    ...section('tierflow_description', state.description.trim() ? quoteSlack(state.description) : null),
+    { type: 'section', block_id: 'tierflow_fields', fields: fields.map(([name, value]) => mrkdwn(`*${name}*\n${value}`, L.fieldText)) },
+    ...context('tierflow_sla', slaLine(view, slackInstant)),
+    ...context('tierflow_links', issueLink(input)),
+    ...section('tierflow_shadow_it', shadowItText(input)),
+    ...section('tierflow_guides', guidesText(input)),
+    ...section('tierflow_mentions', mentionsText(input)),
+    ...(buttons.length > 0 ? [{ type: 'actions' as const, block_id: 'tierflow_actions', elements: buttons }] : []),
+  ];
+}
+
+/**
+ * The message's `text`: what notifications, search and clients without Block Kit show. It carries
+ * the summary first (the notification preview) and the mentions (they notify from `text` too).
+ */
+export function statusText(input: StatusMessageInput): string {
+  const { state, view } = input;
+  const system = state.system ? escapeSlack(state.system.name) : 'system to triage';
+  const lines = [
+    headline(state),
+    `${view.priority} · ${system} · Tier ${view.tier} (${TIER_NAMES[view.tier]}) · ${stateLabel(input).replace(/^:[a-z_]+: /, '')}`,
+    slaLine(view),
+  ];
+  if (state.description.trim()) lines.push(quoteSlack(state.description));
+  for (const extra of [issueLink(input), shadowItText(input), guidesText(input), mentionsText(input)]) if (extra) lines.push(extra);
+  const text = lines.join('\n');
+  // Mentions must survive the cut: they are the point of the notification.
+  const tail = mentionsText(input);
+  if (text.length <= BLOCK_KIT_LIMITS.messageText || !tail) return fitMrkdwn(text, BLOCK_KIT_LIMITS.messageText);
+  return `${fitMrkdwn(lines.slice(0, -1).join('\n'), BLOCK_KIT_LIMITS.messageText - tail.length - 1)}\n${tail}`;
+}

@@ -1,0 +1,50 @@
+/** An in-memory gateway that records what intake asked of Temporal, with overridable behaviour. */
+import { GatewayError, type RequestGateway, type StartResult } from '../../../intake/temporal-gateway.js';
+import type { HelpRequestInput, RequestStatusView } from '../../../workflows/contracts.js';
+import type { SlackNoticeInput } from '../../../workflows/slack-notice.js';
+
+export interface RecordedAct {
+  id: string;
+  action: string;
+  args: unknown;
+  updateId?: string;
+}
+
+export function recordingGateway(behaviour: Partial<RequestGateway> = {}, opts: { threads?: Record<string, string> } = {}) {
+  const started: HelpRequestInput[] = [];
+  const acts: RecordedAct[] = [];
+  const notices: Array<{ eventId: string; notice: SlackNoticeInput }> = [];
+  const gateway: RequestGateway = {
+    async start(input): Promise<StartResult> {
+      const duplicate = started.some((s) => s.id === input.id);
+      started.push(input);
+      return { id: input.id, status: 'open', duplicate };
+    },
+    async status(id) {
+      if (!started.some((s) => s.id === id)) throw new GatewayError('not_found', `no request with id ${id}`);
+      return { id, status: 'open' } as RequestStatusView;
+    },
+    async act(id, action, args, updateId) {
+      acts.push({ id, action, args, ...(updateId ? { updateId } : {}) });
+      return { id, status: action === 'resolve' ? 'resolved' : 'acknowledged' } as RequestStatusView;
+    },
+    async findBySlackThread(channel, threadTs) {
+      return opts.threads?.[`${channel}/${threadTs}`] ?? null;
+    },
+    async startNotice(eventId, notice) {
+      const duplicate = notices.some((n) => n.eventId === eventId);
+      notices.push({ eventId, notice });
+      return { id: `slack-notice-${eventId}`, duplicate };
+    },
+    ...behaviour,
+  };
+  return { gateway, started, acts, notices };
+}
+
+/** A gateway whose every call fails with `code`. */
+export function failingGateway(code: 'not_found' | 'conflict' | 'unavailable', message = `gateway says ${code}`): RequestGateway {
+  const fail = async (): Promise<never> => {
+    throw new GatewayError(code, message);
+  };
+  return { start: fail, status: fail, act: fail, findBySlackThread: fail, startNotice: fail };
+}
