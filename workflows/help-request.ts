@@ -3,6 +3,7 @@
  * and activities; every decision is taken by the pure state machine in `domain/request*.ts`.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -23,7 +24,7 @@ import type { Activities } from '../activities/index.js';
 import { formatInstant } from '../domain/calendar.js';
 import { ACTIONS, applyAction, refusal, type ActionArgs, type ActionContext } from '../domain/request-actions.js';
 import { nextWakeUp, onTimersDue } from '../domain/request-timers.js';
-import { openRequest, isActive, type Decision, type Effect, type RequestState } from '../domain/request.js';
+import { openRequest, isActive, record, type Decision, type Effect, type RequestState } from '../domain/request.js';
 import { describeState, toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import {
   ACTION_SIGNALS,
@@ -34,6 +35,7 @@ import {
   type RequestPlan,
 } from './contracts.js';
 import { searchAttributesOf } from './search-attributes.js';
+import { recordSlaMetrics } from './sla-metrics.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -42,9 +44,10 @@ const { planRequest } = proxyLocalActivities<Activities>({
 
 // Slack and GitLab calls retry until they succeed (a 429's Retry-After sets the next delay),
 // except for configuration errors no retry can fix.
+const INTEGRATION_CONFIG_ERROR = 'IntegrationConfigError';
 const INTEGRATION: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['IntegrationConfigError'] },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [INTEGRATION_CONFIG_ERROR] },
 };
 const integrations = proxyActivities<Activities>(INTEGRATION);
 
@@ -100,6 +103,7 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   // Every decision bumps `version`, so the main loop wakes for any change, effects or not.
   let version = 0;
   const apply = (decision: Decision) => {
+    recordSlaMetrics(state, decision.state, plan.calendar);
     state = decision.state;
     pending.push(...decision.effects);
     version += 1;
@@ -153,11 +157,25 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
         if (first.kind === 'thread_reply' || first.kind === 'sync_tracker') {
           while (pending[0] && (pending[0].kind === 'thread_reply' || pending[0].kind === 'sync_tracker')) batch.push(pending.shift()!);
         }
-        await Promise.all(batch.map(carryOut));
+        await Promise.all(batch.map(carryOutOrReport));
       }
       publish();
       await refreshStatusMessage();
     } while (pending.length > 0);
+  };
+
+  // A configuration problem (bad token, missing channel or project, missing scope) cannot be fixed by
+  // retrying: the request keeps running and says what is wrong in its timeline, the worker log and
+  // the Temporal UI, instead of failing.
+  const carryOutOrReport = async (effect: Effect) => {
+    try {
+      await carryOut(effect);
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (!(cause instanceof ApplicationFailure) || cause.type !== INTEGRATION_CONFIG_ERROR) throw err;
+      log.error('integration misconfigured', { requestId: state.id, effect: effect.kind, error: cause.message });
+      state = record(state, { at: Date.now(), actor: 'tierflow', action: 'integration_error', note: `${effect.kind.replace(/_/g, ' ')} failed: ${cause.message}` });
+    }
   };
 
   // The Block Kit status message in the thread is updated in place whenever what it shows changes.

@@ -42,6 +42,8 @@ export async function startHarness(opts: {
   connection: NativeConnection;
   /** A client of the same server, for the activities that read and signal requests. */
   client: Client;
+  /** Slack bot token the worker uses (the emulator refuses `xoxb-invalid`). */
+  slackToken?: string;
   namespace?: string;
   config?: TierflowConfig;
 }): Promise<Harness> {
@@ -49,6 +51,7 @@ export async function startHarness(opts: {
   const config = opts.config ?? loadConfig();
   const sandbox = await startSandbox({ project: TRACKER, usergroups: usergroupsFor(mentionedGroups(config)) });
   const settings = loadSettings({ SLACK_HELP_CHANNEL: HELP_CHANNEL });
+  if (opts.slackToken) settings.slack.botToken = opts.slackToken;
   const clients = buildClients(settings, { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url });
   const taskQueue = unique('tierflow-test');
   const worker = await createHelpDeskWorker({
