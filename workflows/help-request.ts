@@ -46,7 +46,8 @@ const { planRequest } = proxyLocalActivities<Activities>({
 // except for configuration errors no retry can fix.
 const INTEGRATION_CONFIG_ERROR = 'IntegrationConfigError';
 const INTEGRATION: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  // The clients give up after 10 s; a worker killed mid-call is noticed after this timeout.
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [INTEGRATION_CONFIG_ERROR] },
 };
 const integrations = proxyActivities<Activities>(INTEGRATION);
@@ -93,9 +94,12 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   if (carried) {
     state = carried.state;
   } else {
+    // Clocks start when the request was accepted (the workflow's start), not when a busy worker
+    // first got to it.
+    const acceptedAt = Math.min(Date.now(), workflowInfo().startTime.getTime());
     const opened = openRequest(
       { ...input, description: input.description, type: plan.type, system: plan.system, startTier: plan.startTier, mentions: plan.mentions },
-      ctx(),
+      { ...ctx(), now: acceptedAt },
     );
     state = opened.state;
     pending.push(...opened.effects);

@@ -1,0 +1,107 @@
+/**
+ * What every fuzz case must satisfy: no 5xx, no crash, and nothing accepted or passed on to
+ * Temporal without a valid credential — the credential re-checked here independently of the
+ * intake's own code (its HMACs recomputed, its token compared).
+ */
+import { createHmac } from 'node:crypto';
+
+import type { FastifyInstance } from 'fastify';
+
+import { FUZZ_NOW_MS, FUZZ_SECRETS, type FuzzCase } from './cases.js';
+import type { GatewayCall } from './recording-gateway.js';
+import { authSchemeOf, type AuthScheme, type Route } from './routes.js';
+
+const hex = (secret: string, ...parts: Array<string | Buffer>) => {
+  const h = createHmac('sha256', secret);
+  for (const part of parts) h.update(part);
+  return h.digest('hex');
+};
+
+/** True when the case carries the credential `scheme` requires, valid for its exact bytes. */
+export function hasValidCredential(scheme: AuthScheme, c: FuzzCase): boolean {
+  const raw = c.body ?? Buffer.alloc(0);
+  const h = c.headers;
+  switch (scheme) {
+    case 'public':
+      return true;
+    case 'intake-hmac':
+      return (h['x-tierflow-signature'] ?? '').toLowerCase() === `sha256=${hex(FUZZ_SECRETS.intake, raw)}`;
+    case 'bearer':
+      return /^bearer\s+(.+)$/i.exec(h.authorization ?? '')?.[1]?.trim() === FUZZ_SECRETS.apiToken;
+    case 'slack-v0': {
+      const ts = h['x-slack-request-timestamp'] ?? '';
+      if (!/^\d+$/.test(ts) || Math.abs(Math.floor(FUZZ_NOW_MS / 1000) - Number(ts)) > 300) return false;
+      return (h['x-slack-signature'] ?? '').toLowerCase() === `v0=${hex(FUZZ_SECRETS.slack, `v0:${ts}:`, raw)}`;
+    }
+    case 'gitlab-token':
+      return h['x-gitlab-token'] === FUZZ_SECRETS.gitlab;
+    case 'unknown':
+      return (['intake-hmac', 'bearer', 'slack-v0', 'gitlab-token'] as const).some((s) => hasValidCredential(s, c));
+  }
+}
+
+export type ViolationKind = '5xx' | 'accepted without valid credential' | 'reached Temporal without valid credential' | 'inject threw';
+
+export interface Violation {
+  kind: ViolationKind;
+  label: string;
+  status: number;
+  detail: string;
+}
+
+export interface CaseOutcome {
+  status: number;
+  /** A 4xx whose body is not JSON with a string `error` (the contract's error shape). */
+  shapeless: boolean;
+  violation: Violation | null;
+  /** A 503 with Retry-After from a real Temporal call (the server was slow or away), not a defect. */
+  unavailable: boolean;
+}
+
+/** The route that serves `method url`, if any (`:param` matches one path segment). */
+export function matchRoute(routes: Route[], method: string, url: string): Route | null {
+  const path = url.split('?')[0] ?? '';
+  return routes.find((r) => r.method === method && new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`).test(path)) ?? null;
+}
+
+/**
+ * Sends one case to the app and judges the answer. `calls` is the recording gateway's log; the
+ * calls made during this case are the ones appended while it ran.
+ * `allowUnavailable`: against a real server, an authenticated case may meet a 503 + Retry-After.
+ */
+export async function runCase(app: FastifyInstance, routes: Route[], c: FuzzCase, calls: GatewayCall[], allowUnavailable = false): Promise<CaseOutcome> {
+  const before = calls.length;
+  let status: number;
+  let retryAfter: string | undefined;
+  let bodyText = '';
+  try {
+    const res = await app.inject({ method: c.method as 'GET', url: c.url, headers: c.headers, ...(c.body !== undefined ? { payload: c.body } : {}) });
+    status = res.statusCode;
+    retryAfter = res.headers['retry-after'] as string | undefined;
+    bodyText = res.body;
+  } catch (err) {
+    return { status: 0, shapeless: false, unavailable: false, violation: { kind: 'inject threw', label: c.label, status: 0, detail: String(err).slice(0, 300) } };
+  }
+  const made = calls.slice(before);
+  const route = matchRoute(routes, c.method, c.url);
+  const scheme = route ? authSchemeOf(route) : 'public';
+  const valid = hasValidCredential(scheme, c);
+  const shapeless = status >= 400 && c.method !== 'HEAD' && !hasErrorField(bodyText);
+  const fail = (kind: ViolationKind, detail: string): CaseOutcome => ({ status, shapeless, unavailable: false, violation: { kind, label: c.label, status, detail: detail.slice(0, 300) } });
+  if (status >= 500) {
+    const unavailable = allowUnavailable && status === 503 && retryAfter !== undefined && made.length > 0 && valid;
+    if (unavailable) return { status, shapeless, violation: null, unavailable };
+    return fail('5xx', bodyText);
+  }
+  if (!valid && status >= 200 && status < 300 && scheme !== 'public') return fail('accepted without valid credential', bodyText);
+  if (!valid && made.length > 0) return fail('reached Temporal without valid credential', made.map((m) => m.method).join(', '));
+  return { status, shapeless, violation: null, unavailable: false };
+}
+
+function hasErrorField(text: string): boolean {
+  try {
+    return typeof (JSON.parse(text) as { error?: unknown }).error === 'string';
+  } catch {
+    return false;
+  }
+}

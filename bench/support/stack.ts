@@ -1,0 +1,268 @@
+/**
+ * Everything a benchmark or fault scenario runs against, on loopback: a Temporal dev server
+ * (headless; in memory or on a SQLite file), the Slack and GitLab emulators, a worker in a child
+ * process, and the intake app with a real Temporal client (optionally through a proxy that can cut
+ * Temporal off). Stops by itself: `close()` ends every process it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+
+import type { TierflowConfig } from '../../domain/config.js';
+import { createApp } from '../../intake/app.js';
+import { createTemporalGateway } from '../../intake/temporal-gateway.js';
+import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
+import { freePort, startDevServer, type DevServer } from '../../workers/dev-server.js';
+import { mentionedGroups } from '../../workers/sandbox-groups.js';
+import { WORKFLOWS_PATH, type WorkerTuning } from '../../workers/worker.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import type { WorkerProcessMessage, WorkerProcessSpec } from './worker-process.js';
+
+export const INTAKE_SECRET = 'bench-intake-secret';
+export const API_TOKEN = 'bench-api-token';
+export const HELP_CHANNEL = 'C0ITHELP';
+export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+
+export interface StackOptions {
+  config: TierflowConfig;
+  /** Use this running server instead of starting one (tests share theirs). */
+  temporalAddress?: string;
+  /** SQLite file of an owned dev server; unset keeps it in memory. */
+  dbFile?: string;
+  tuning?: WorkerTuning;
+  /** Serve the worker's Prometheus metrics (SDK + SLA) on a loopback port. */
+  workerMetrics?: boolean;
+  /** Route the intake's Temporal client through a proxy the scenario can cut. */
+  intakeProxy?: boolean;
+  /** Deadline of each intake call to Temporal (the gateway's default otherwise). */
+  gatewayTimeoutMs?: number;
+  /** Task queue; a unique one by default so runs on a shared server never meet. */
+  taskQueue?: string;
+  /** Where the worker's own output goes: a file (default, in the OS temp folder) or `inherit`. */
+  workerOutput?: 'file' | 'inherit';
+}
+
+/** The worker child process. */
+export interface WorkerProcess {
+  pid: number;
+  /** Resident set size now, in bytes (Linux `/proc`). */
+  rssBytes(): number;
+  /** Highest resident set size so far, in bytes. */
+  peakRssBytes(): number;
+  /** Sends a signal and waits until the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  readonly exited: Promise<void>;
+}
+
+export interface Stack {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  config: TierflowConfig;
+  /** A client of its own, for raw `workflow.start` and for inspecting requests. */
+  client: Client;
+  sandbox: Sandbox;
+  /** The intake, starting requests on the worker's task queue. */
+  intakeUrl: string;
+  app: FastifyInstance;
+  /** Another intake on the same Temporal client, starting requests on `taskQueue`. */
+  startIntake(taskQueue: string): Promise<string>;
+  proxy: TcpProxy | null;
+  worker: WorkerProcess;
+  /** `host:port` of the worker's Prometheus endpoint, if asked for. */
+  workerMetricsAddress: string | null;
+  /** The file receiving the worker processes' output, if any (kept after `close`). */
+  workerLog: string | null;
+  /** Starts a new worker process (after a kill). */
+  restartWorker(): Promise<WorkerProcess>;
+  /** Stops the owned dev server, waits `downMs`, starts it again on the same port and file. */
+  restartServer(downMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const quiet = () => undefined;
+let bundlePath: Promise<string> | null = null;
+
+/** The workflow bundle, built once per process and written where worker processes read it. */
+function workflowBundlePath(dir: string): Promise<string> {
+  bundlePath ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
+  }).then(({ code }) => {
+    const file = join(dir, 'workflow-bundle.js');
+    writeFileSync(file, code);
+    return file;
+  });
+  return bundlePath;
+}
+
+function readRss(pid: number): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return { rss: 0, peak: 0 };
+  }
+}
+
+/**
+ * Starts a worker process from `specFile` and waits until it polls. Its output (the SDK's warnings
+ * about failed activity attempts, expected under faults) goes to `logFile`, or to ours if null.
+ */
+export async function spawnWorker(specFile: string, logFile: string | null, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
+  // BENCH_WORKER_NODE_ARGS: extra Node flags for the worker (e.g. `--cpu-prof`), for profiling a run.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER_ENTRY, specFile], {
+    stdio: logFile ? ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a'), 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let peak = 0;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker process did not become ready in time')), readyTimeoutMs);
+    child.on('message', (message: WorkerProcessMessage) => {
+      clearTimeout(timer);
+      if (message.type === 'ready') resolve();
+      else reject(new Error(`the worker process failed: ${message.error}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker process exited with code ${code} before it was ready`));
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  const pid = child.pid!;
+  return {
+    pid,
+    exited,
+    rssBytes() {
+      const { rss, peak: hwm } = readRss(pid);
+      peak = Math.max(peak, hwm);
+      return rss;
+    },
+    peakRssBytes() {
+      peak = Math.max(peak, readRss(pid).peak);
+      return peak;
+    },
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}
+
+/** Starts the whole stack. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'tierflow-bench-'));
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((err: unknown) => console.error('bench: error while stopping', err));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const namespace = 'default';
+    let server: DevServer | null = null;
+    let address = opts.temporalAddress;
+    const serverPort = await freePort();
+    const startServer = async () => {
+      server = await startDevServer({ dbFile: opts.dbFile ?? null, port: serverPort, uiPort: null, readyTimeoutMs: 90_000 });
+      return server.address;
+    };
+    if (!address) {
+      address = await startServer();
+      stops.push(() => server?.stop() ?? Promise.resolve());
+    }
+
+    const sandbox = await startSandbox({ project: TRACKER, usergroups: usergroupsFor(mentionedGroups(opts.config)) });
+    stops.push(() => sandbox.close());
+
+    const connection = await Connection.connect({ address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace });
+
+    const taskQueue = opts.taskQueue ?? `tierflow-bench-${process.pid}-${Date.now().toString(36)}`;
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify(opts.config));
+    const workerMetricsAddress = opts.workerMetrics ? `127.0.0.1:${await freePort()}` : null;
+    const spec: WorkerProcessSpec = {
+      address,
+      namespace,
+      taskQueue,
+      slackApiUrl: sandbox.slack.url,
+      gitlabUrl: sandbox.gitlab.url,
+      helpChannel: HELP_CHANNEL,
+      gitlabProject: TRACKER,
+      configFile,
+      bundlePath: await workflowBundlePath(dir),
+      metricsAddress: workerMetricsAddress,
+      tuning: opts.tuning ?? {},
+    };
+    const specFile = join(dir, 'worker.json');
+    writeFileSync(specFile, JSON.stringify(spec));
+    const workerLog = opts.workerOutput === 'inherit' ? null : join(tmpdir(), `tierflow-bench-worker-${process.pid}-${Date.now().toString(36)}.log`);
+    let worker = await spawnWorker(specFile, workerLog);
+    stops.push(() => worker.kill('SIGTERM'));
+
+    const proxy = opts.intakeProxy ? await startTcpProxy(address) : null;
+    if (proxy) stops.push(() => proxy.close());
+    const intakeConnection = await Connection.connect({ address: proxy?.address ?? address });
+    stops.push(() => intakeConnection.close());
+    const intakeClient = new Client({ connection: intakeConnection, namespace });
+    const startIntake = async (queue: string) => {
+      const intake = createApp({
+        gateway: createTemporalGateway(intakeClient, { taskQueue: queue, ...(opts.gatewayTimeoutMs ? { timeoutMs: opts.gatewayTimeoutMs } : {}) }),
+        options: { intakeSecret: INTAKE_SECRET, apiToken: API_TOKEN, publicUrl: 'http://tierflow.bench' },
+      });
+      const url = await intake.listen({ port: 0, host: '127.0.0.1' });
+      stops.push(() => intake.close());
+      return { intake, url };
+    };
+    const { intake: app, url: intakeUrl } = await startIntake(taskQueue);
+
+    return {
+      address,
+      namespace,
+      taskQueue,
+      config: opts.config,
+      client,
+      sandbox,
+      intakeUrl,
+      app,
+      startIntake: async (queue) => (await startIntake(queue)).url,
+      proxy,
+      get worker() {
+        return worker;
+      },
+      workerMetricsAddress,
+      workerLog,
+      async restartWorker() {
+        await worker.kill('SIGKILL');
+        worker = await spawnWorker(specFile, workerLog);
+        return worker;
+      },
+      async restartServer(downMs) {
+        if (!server) throw new Error('restartServer needs a dev server owned by the stack');
+        await (server as DevServer).stop();
+        await new Promise((r) => setTimeout(r, downMs));
+        await startServer();
+      },
+      close: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
