@@ -77,6 +77,21 @@ function translate(err: unknown, id: string): never {
   throw err;
 }
 
+/**
+ * How a request's workflow is started: its id is the business key, a closed request is never
+ * started again, and the Temporal UI gets a static summary and details.
+ */
+export function helpRequestStartOptions(input: HelpRequestInput, taskQueue: string) {
+  return {
+    workflowId: input.id,
+    taskQueue,
+    args: [input] as [HelpRequestInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    staticSummary: `Help request: ${input.summary}`.slice(0, 200),
+    staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
+  };
+}
+
 /** Gateway over a Temporal client; `timeoutMs` bounds every call. */
 export function createTemporalGateway(client: Client, opts: { timeoutMs?: number; taskQueue?: string } = {}): RequestGateway {
   const timeoutMs = opts.timeoutMs ?? 5_000;
@@ -93,14 +108,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
     async start(input, call) {
       try {
         await bounded(() =>
-          client.workflow.start('helpRequestWorkflow', {
-            workflowId: input.id,
-            taskQueue,
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            staticSummary: `Help request: ${input.summary}`.slice(0, 200),
-            staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
-          }),
+          client.workflow.start('helpRequestWorkflow', helpRequestStartOptions(input, taskQueue)),
           call,
         );
         return { id: input.id, status: 'open', duplicate: false };

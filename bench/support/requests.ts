@@ -10,6 +10,7 @@ import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js'
 import { requestIdFromMarker } from '../../activities/gitlab-text.js';
 import type { Priority, RequestType } from '../../domain/types.js';
 import { signBody } from '../../intake/signature.js';
+import { helpRequestStartOptions } from '../../intake/temporal-gateway.js';
 import type { HelpRequestInput, RequestStatusView } from '../../workflows/contracts.js';
 import { API_TOKEN, HELP_CHANNEL, INTAKE_SECRET, TRACKER, type Stack } from './stack.js';
 
@@ -90,14 +91,7 @@ export function inputOf(spec: RequestSpec): HelpRequestInput {
 /** The start the intake's gateway makes, made directly: same options, no HTTP. */
 export async function rawStart(client: Client, taskQueue: string, input: HelpRequestInput): Promise<void> {
   try {
-    await client.workflow.start('helpRequestWorkflow', {
-      workflowId: input.id,
-      taskQueue,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Help request: ${input.summary}`.slice(0, 200),
-      staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
-    });
+    await client.workflow.start('helpRequestWorkflow', helpRequestStartOptions(input, taskQueue));
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
