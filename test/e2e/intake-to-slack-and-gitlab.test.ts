@@ -3,7 +3,6 @@
  * emulators reached through the real client libraries.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -15,7 +14,7 @@ import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { loadConfig } from '../../registry/load.js';
 import type { RequestStatusView } from '../../workflows/contracts.js';
 import { StatusKey, TierKey } from '../../workflows/search-attributes.js';
-import { eventually, HELP_CHANNEL, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
+import { eventually, HELP_CHANNEL, startDevServerHarness, TRACKER, type DevServerHarness, type Harness } from '../support/harness.js';
 import { unique } from '../support/temporal.js';
 
 const SECRET = 'e2e-intake-secret';
@@ -35,19 +34,15 @@ function fastConfig(): TierflowConfig {
   return { ...base, calendar: ALWAYS_OPEN, policy: { ...base.policy, targets, reopenWindowMs: 2_000 } };
 }
 
-let connection: Connection;
-let nativeConnection: NativeConnection;
+let stack: DevServerHarness;
 let harness: Harness;
+let client: Client;
 let app: FastifyInstance;
 let baseUrl: string;
 
 beforeAll(async () => {
-  quietRuntime();
-  const address = inject('temporalAddress');
-  nativeConnection = await NativeConnection.connect({ address });
-  connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  harness = await startHarness({ connection: nativeConnection, client, config: fastConfig() });
+  stack = await startDevServerHarness(inject('temporalAddress'), { config: fastConfig() });
+  ({ harness, client } = stack);
   app = createApp({
     gateway: createTemporalGateway(client, { taskQueue: harness.taskQueue }),
     options: { intakeSecret: SECRET, apiToken: TOKEN, publicUrl: 'http://tierflow.test' },
@@ -57,9 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await harness?.close();
-  await connection?.close();
-  await nativeConnection?.close();
+  await stack?.close();
 });
 
 async function submit(body: Record<string, unknown>) {
@@ -158,7 +151,6 @@ describe('the Temporal UI view of requests', () => {
     expect((await api('POST', `/requests/${escalatedByHand}/escalate`, { actor: 'grace', note: 'needs an Okta admin' })).body.tier).toBe(3);
     await eventually('the breach escalation', async () => (await api('GET', `/requests/${breached}`)).body.tier === 3);
 
-    const client = new Client({ connection });
     const query = `WorkflowId IN ('${breached}', '${calm}', '${escalatedByHand}') AND Tier = 3 AND SlaBreached = true`;
     const found = await eventually('the visibility store to catch up', async () => {
       const ids: string[] = [];

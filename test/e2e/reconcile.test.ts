@@ -2,8 +2,7 @@
  * A GitLab webhook deliberately dropped: the tracker issue is closed but tierflow never hears of
  * it. The reconciliation Schedule finds the difference and resolves the request.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { buildClients } from '../../workers/clients.js';
@@ -11,28 +10,19 @@ import { ensureSchedules } from '../../workers/schedules.js';
 import { loadSettings } from '../../workers/settings.js';
 import { statusQuery, type HelpRequestInput } from '../../workflows/contracts.js';
 import { helpRequestWorkflow } from '../../workflows/help-request.js';
-import { eventually, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
+import { eventually, startDevServerHarness, TRACKER, type DevServerHarness, type Harness } from '../support/harness.js';
 import { unique } from '../support/temporal.js';
 
-let connection: Connection;
-let nativeConnection: NativeConnection;
+let stack: DevServerHarness;
 let client: Client;
 let harness: Harness;
 
 beforeAll(async () => {
-  quietRuntime();
-  const address = inject('temporalAddress');
-  nativeConnection = await NativeConnection.connect({ address });
-  connection = await Connection.connect({ address });
-  client = new Client({ connection });
-  harness = await startHarness({ connection: nativeConnection, client });
+  stack = await startDevServerHarness(inject('temporalAddress'));
+  ({ harness, client } = stack);
 });
 
-afterAll(async () => {
-  await harness?.close();
-  await connection?.close();
-  await nativeConnection?.close();
-});
+afterAll(async () => stack?.close());
 
 describe('tracker reconciliation', () => {
   it('resolves a request whose tracker issue was closed while the webhook was lost', async () => {

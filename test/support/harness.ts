@@ -2,8 +2,8 @@
  * A worker wired like production, against the Slack and GitLab emulators through the real client
  * libraries, on a unique task queue. Used by the workflow and end-to-end tests.
  */
-import type { Client } from '@temporalio/client';
-import { Runtime, DefaultLogger, type NativeConnection, type Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { Runtime, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
 
 import type { TierflowConfig } from '../../domain/config.js';
 import { loadConfig } from '../../registry/load.js';
@@ -84,4 +84,28 @@ export async function eventually<T>(what: string, probe: () => T | Promise<T>, t
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A harness on the run's dev server, with the connections it needs; `close` stops all of it. */
+export interface DevServerHarness {
+  harness: Harness;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startDevServerHarness(address: string, opts: { config?: TierflowConfig } = {}): Promise<DevServerHarness> {
+  quietRuntime();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const harness = await startHarness({ connection: nativeConnection, client, ...(opts.config ? { config: opts.config } : {}) });
+  return {
+    harness,
+    client,
+    async close() {
+      await harness.close();
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
 }

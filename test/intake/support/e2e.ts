@@ -3,15 +3,14 @@
  * shared harness), and the intake listening on a real port with Slack and GitLab secrets, driven
  * with payloads signed like Slack's and GitLab's.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 
 import { createApp } from '../../../intake/app.js';
 import { slackSignatureHeaders } from '../../../intake/slack-signature.js';
 import { createTemporalGateway } from '../../../intake/temporal-gateway.js';
 import type { RequestStatusView } from '../../../workflows/contracts.js';
-import { HELP_CHANNEL, startHarness, TRACKER, type Harness } from '../../support/harness.js';
+import { HELP_CHANNEL, startDevServerHarness, TRACKER, type Harness } from '../../support/harness.js';
 import { formEncode, GITLAB_SECRET, SLACK_SECRET } from './signed-app.js';
 
 export interface E2eIntake {
@@ -26,10 +25,8 @@ export const API_TOKEN = 'e2e-api-token';
 
 /** Starts the worker harness and an intake with Slack and GitLab configured (tracker = the emulator's project). */
 export async function startE2eIntake(address: string, opts: { responseUrlBase?: string } = {}): Promise<E2eIntake> {
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  const harness = await startHarness({ connection: nativeConnection, client });
+  const stack = await startDevServerHarness(address);
+  const { harness, client } = stack;
   const app = createApp({
     gateway: createTemporalGateway(client, { taskQueue: harness.taskQueue }),
     options: {
@@ -48,9 +45,7 @@ export async function startE2eIntake(address: string, opts: { responseUrlBase?: 
     baseUrl,
     async close() {
       await app.close();
-      await harness.close();
-      await connection.close();
-      await nativeConnection.close();
+      await stack.close();
     },
   };
 }
