@@ -37,6 +37,10 @@ COPY . .
 RUN node --import tsx --eval "process.exit(0)"
 # The official Node image's unprivileged user (uid 1000).
 USER node
+# The intake binds HOST (default 127.0.0.1, the container's own loopback) on PORT, and serves
+# Prometheus on METRICS_ADDRESS (default 127.0.0.1:9091); a worker's runtime metrics bind
+# WORKER_METRICS_ADDRESS (default 127.0.0.1:9464). Nothing is reachable from outside the container
+# unless asked for: docker-compose.yml sets HOST=0.0.0.0 for the intake.
 ENV PORT=3000
 EXPOSE 3000
 # docker-compose.yml runs the worker and the intake server from this image with explicit commands;

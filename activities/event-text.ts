@@ -44,9 +44,9 @@ function latestBreach(state: RequestState): SlaClock | undefined {
 
 /** How to write user-controlled text (names, notes) for one target. */
 export interface HeadlineStyle {
-  /** Makes user text inert for the target (Slack or GitLab escaping). */
+  /** Makes user text inert for the target (Slack or GitLab escaping) and keeps it on one line: a headline is one line. */
   escape(text: string): string;
-  /** Writes a person (the assignee): a mention where the target can do it safely, else escaped text. */
+  /** Writes a person (the assignee): a mention where the target can do it safely, else escaped text on one line. */
   person(who: string): string;
   /** The time the text is written, for "breached 2 h ago". */
   now: number;

@@ -1,10 +1,12 @@
 /**
- * GitLab issue and note text for requests. User text (summary, description, notes, names) is made
- * inert with {@link inertGitlab}; the only mentions are the system owners' group, written by us.
+ * GitLab issue and note text for requests. User text is made inert with {@link inertGitlab}
+ * (description, notes: multi-line) or {@link inertGitlabLine} (title, header facts, names: one
+ * line); the only mentions are the system owners' group, and the only HTML our markers, written by us.
  * Every text we write ends with a hidden marker (an HTML comment) that ties it to its request or
  * effect, so a retried activity can find what an earlier attempt already wrote.
  */
 import type { RequestEvent, RequestState, SystemRef } from '../domain/request.js';
+import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
 import { eventHeadline, TIER_NAMES, truncate } from './event-text.js';
 
 const ZWSP = '\u200b';
@@ -40,8 +42,29 @@ function breakAt(text: string): string {
 }
 
 /**
+ * Fenced code blocks GitLab hands to a renderer that fetches or executes something instead of
+ * showing the text: Mermaid (client-side, can load links), PlantUML and Kroki (server-side
+ * rendering, `!include http://…`), Graphviz, math (KaTeX), and Kroki's other diagram types.
+ * https://docs.gitlab.com/user/markdown/#diagrams-and-flowcharts
+ */
+const RENDERED_LANGUAGES = [
+  'mermaid', 'plantuml', 'kroki', 'math', 'graphviz', 'dot', 'c4plantuml', 'd2', 'dbml', 'ditaa', 'erd', 'excalidraw',
+  'nomnoml', 'pikchr', 'structurizr', 'svgbob', 'symbolator', 'tikz', 'umlet', 'vega', 'vegalite', 'wavedrom', 'wireviz',
+  'bpmn', 'bytefield', 'blockdiag', 'seqdiag', 'actdiag', 'nwdiag', 'packetdiag', 'rackdiag', 'diagramsnet',
+];
+// A fence (a whole run of 3+ backticks or tildes) whose info string starts with one of those words
+// (case-insensitive, after spaces and up to two punctuation marks: `{mermaid}`, `plantuml:x`): a
+// U+200B goes right after the fence, so the info string's first word is no longer a renderer's name
+// and the block shows as plain code. Any fence on a line counts (not only at a line start), which
+// covers fences in quotes and list items. Linear: a match starts only where a run starts, takes the
+// whole run, and looks ahead a bounded distance.
+const RENDERED_FENCE = new RegExp(`(?<![\`~])(\`{3,}|~{3,})(?![\`~])(?=[^\\S\\n]*[^\\w\\s]{0,2}(?:${RENDERED_LANGUAGES.join('|')})\\b)`, 'gi');
+
+/**
  * Makes user text inert in GitLab Markdown, keeping what a reader sees unchanged (a zero-width
- * space, U+200B, is inserted where a sequence would otherwise act):
+ * space, U+200B, is inserted where a sequence would otherwise act). First of all,
+ * {@link neutraliseInvisible} removes what the user hid (zero-width, bidi and tag characters,
+ * controls), so the U+200B we insert afterwards are ours alone.
  * - **Quick actions**: GitLab runs `/close`, `/assign @x`, `/label ~y`, ... (any case) in issue
  *   descriptions and notes, including those created through the API, when the line *starts* with
  *   `/` (`Gitlab::QuickActions::Extractor`: `^\/cmd`, after deleting `\r`). Lines indented or
@@ -54,17 +77,28 @@ function breakAt(text: string): string {
  *   broken anyway. Left alone inside bare URLs (see above).
  * - **Entities**: `&#64;` or `&commat;` would render as `@` and mention; an entity-like `&` is
  *   written as `&amp;`, so the text shows as typed.
- * - **HTML comments**: `<!--` would hide the rest of the text, or forge our markers; written `&lt;!--`.
+ * - **HTML**: every `<` is written `&lt;`, so no tag of the user's renders (`<img>` tracking pixels,
+ *   `<a href>` hiding its target, `<details>` folding text away), no comment hides the rest of the
+ *   text or forges our markers (`<!--`), and no `<http://…>` autolink exists (a bare URL still
+ *   autolinks, showing its target).
+ * - **Images and links**: `![` (images, videos, audio: remote fetches by every reader's browser),
+ *   `](` (inline links), `][` (reference links) and `]:` (reference definitions, in any container)
+ *   are broken, so `[https://good.example](https://evil.example)` shows both URLs as typed.
+ * - **Renderers**: fenced blocks for Mermaid, PlantUML, Kroki, Graphviz and math show as plain code
+ *   (see `RENDERED_LANGUAGES`); `$$` and `` $` `` (inline and display math) are broken too.
  * Not covered: external tracker ids (`JIRA-123`, only with an integration) and bare commit SHAs
- * (the tracker project has no commits); code spans show the U+200B and `&amp;` escapes literally.
+ * (the tracker project has no commits); code spans show the U+200B and the `&amp;`/`&lt;` escapes
+ * literally (the price of not parsing Markdown to find them).
  * @example inertGitlab('/close\nping @alice') // '\u200b/close\nping @\u200balice'
+ * @example inertGitlab('![x](http://t.example/p.png) <img src=x>') // '!\u200b[x]\u200b(http://t.example/p.png) &lt;img src=x>'
  */
 export function inertGitlab(text: string): string {
-  const safe = text
-    .replace(/\r\n?/g, '\n')
+  const safe = neutraliseInvisible(text)
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
-    .replace(/<!--/g, '&lt;!--')
-    .replace(/^([^\S\n]*(?:>[^\S\n]*)*)\//gm, `$1${ZWSP}/`);
+    .replace(/</g, '&lt;')
+    .replace(/^([^\S\n]*(?:>[^\S\n]*)*)\//gm, `$1${ZWSP}/`)
+    .replace(/!(?=\[)|\](?=[([:])|\$(?=[$`])/g, `$&${ZWSP}`)
+    .replace(RENDERED_FENCE, `$1${ZWSP}`);
   return outsideUrls(breakAt(safe), (part) =>
     part
       .replace(/([#!$&])(?=\d)/g, `$1${ZWSP}`)
@@ -72,6 +106,16 @@ export function inertGitlab(text: string): string {
       .replace(/\*(?=iteration:)/gi, `*${ZWSP}`)
       .replace(/\[(?=[a-z_]+:)/gi, `[${ZWSP}`),
   );
+}
+
+/**
+ * User text for a one-line field (the title, a fact of the issue header, a name in a headline):
+ * {@link plainLine} first, so a line break can never start a forged `**Priority:**` line, then
+ * {@link inertGitlab}.
+ * @example inertGitlabLine('Ada\n**Priority:** P1') // 'Ada **Priority:** P1'
+ */
+export function inertGitlabLine(text: string): string {
+  return inertGitlab(plainLine(text));
 }
 
 // Markers live in HTML comments, so they must not contain the comment's end.
@@ -102,7 +146,7 @@ export function effectMarker(effectId: string): string {
 
 /**
  * True when a note body was written for this effect. Only the end of the body counts: user text
- * quoted inside a note cannot carry a marker (`inertGitlab` escapes `<!--`).
+ * quoted inside a note cannot carry a marker (`inertGitlab` escapes every `<`).
  */
 export function hasEffectMarker(body: string, effectId: string): boolean {
   return body.trimEnd().endsWith(effectMarker(effectId));
@@ -114,9 +158,9 @@ export function ownersMention(system: SystemRef | null): string | null {
   return path && /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/.test(path) ? `@${path}` : null;
 }
 
-/** The issue title: `[request id] summary`, within GitLab's 255 characters. */
+/** The issue title: `[request id] summary` on one line, within GitLab's 255 characters. */
 export function issueTitle(state: RequestState): string {
-  return truncate(`[${state.id}] ${inertGitlab(state.summary)}`, MAX_TITLE_CHARS);
+  return truncate(`[${state.id}] ${inertGitlabLine(state.summary)}`, MAX_TITLE_CHARS);
 }
 
 const quote = (text: string): string =>
@@ -128,16 +172,20 @@ const quote = (text: string): string =>
 /**
  * The issue description: the request's facts, the owners mentioned (opening the issue is how a
  * request reaches the system owners), the requester's description (inert) and the request marker.
+ * Each fact is one line whatever the user wrote ({@link inertGitlabLine}): a summary or a name
+ * with a line break in it cannot add a `**Priority:**` line of its own.
  */
 export function issueDescription(state: RequestState, reason: string, slackThread: string | null): string {
   const owners = ownersMention(state.system) ?? 'Corporate Security triage';
-  const system = state.system ? inertGitlab(state.system.name) : 'unknown';
+  const system = state.system ? inertGitlabLine(state.system.name) : 'unknown';
+  const name = plainLine(state.requester.name ?? '');
+  const { email } = state.requester;
   return [
-    `**Request:** ${inertGitlab(state.summary)}`,
-    `**Requester:** ${inertGitlab(state.requester.name ? `${state.requester.name} <${state.requester.email}>` : state.requester.email)}`,
+    `**Request:** ${inertGitlabLine(state.summary)}`,
+    `**Requester:** ${inertGitlabLine(name ? `${name} <${email}>` : email)}`,
     `**Type:** ${state.type} · **Priority:** ${state.priority} · **Tier:** ${state.tier} (${TIER_NAMES[state.tier]})`,
     `**System:** ${system} · **Owners:** ${owners}`,
-    `**Why here:** ${inertGitlab(reason)}`,
+    `**Why here:** ${inertGitlabLine(reason)}`,
     slackThread && /^https:\/\/[^\s<>()]+$/.test(slackThread) ? `**Slack thread:** ${slackThread}` : '',
     '',
     '### Description',
@@ -165,9 +213,9 @@ export interface TrackerNoteOptions {
  * // '**Escalated to Tier 4 (automation engineering)**\n\n> breach\n\ncc @okta-owners\n\n<!-- tierflow-effect: REQ-1#4 -->'
  */
 export function trackerNoteText(state: RequestState, event: RequestEvent, opts: TrackerNoteOptions): string {
-  const headline = eventHeadline(state, event, { escape: inertGitlab, person: inertGitlab, now: opts.now });
+  const headline = eventHeadline(state, event, { escape: inertGitlabLine, person: inertGitlabLine, now: opts.now });
   const parts = [`**${headline}**`];
-  if (opts.note?.trim()) parts.push(quote(opts.note));
+  if (opts.note && neutraliseInvisible(opts.note).trim()) parts.push(quote(opts.note));
   const owners = opts.mentionOwners ? ownersMention(state.system) : null;
   if (owners) parts.push(`cc ${owners}`);
   parts.push(effectMarker(opts.effectId));

@@ -3,7 +3,8 @@
  * Priority, an SLA line from the running clock, links, and the action buttons while the request is
  * active. Pure: built from the state and its status view; `slack.ts` posts and updates it.
  *
- * User text is escaped (see `slack-text.ts`); mentions come only from our code. Every text is cut
+ * User text is escaped (see `slack-text.ts`), one-line fields (summary, names) kept to one line;
+ * mentions and links come only from our code. Every text is cut
  * to its Block Kit limit with {@link fitMrkdwn}, so a long summary or description never makes
  * Slack refuse the message.
  */
@@ -12,9 +13,10 @@ import type { GuideLink } from '../domain/registry.js';
 import type { ActionName } from '../domain/request-actions.js';
 import { ACTIVE_STATUSES, type RequestState, type RequestStatus } from '../domain/request.js';
 import type { ClockView, RequestStatusView } from '../domain/status-view.js';
+import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
 import { slackButtonId } from '../workflows/contracts.js';
 import { TIER_NAMES, truncate } from './event-text.js';
-import { escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText } from './slack-text.js';
+import { escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText, slackLine } from './slack-text.js';
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
 export const BLOCK_KIT_LIMITS = {
@@ -163,14 +165,17 @@ export function statusButtons(view: RequestStatusView): ButtonElement[] {
 
 const mrkdwn = (text: string, max: number): TextObject => ({ type: 'mrkdwn', text: fitMrkdwn(text, max) });
 
+/** True when user text has something to show once invisible characters are gone. */
+const hasText = (text: string): boolean => neutraliseInvisible(text).trim() !== '';
+
 function headline(state: RequestState): string {
-  return `*${escapeSlack(truncate(state.summary.trim() || '(no summary)', 200))}*\nRequest \`${escapeSlack(state.id)}\` from ${requesterText(state)}`;
+  return `*${slackLine(truncate(plainLine(state.summary) || '(no summary)', 200))}*\nRequest \`${escapeSlack(state.id)}\` from ${requesterText(state)}`;
 }
 
 function systemText(input: StatusMessageInput): string {
   const { state, owners } = input;
   if (!state.system) return '_to triage_';
-  return `${escapeSlack(state.system.name)}${owners ? `\nowners ${owners}` : ''}`;
+  return `${slackLine(state.system.name)}${owners ? `\nowners ${owners}` : ''}`;
 }
 
 function guidesText(input: StatusMessageInput): string | null {
@@ -180,7 +185,7 @@ function guidesText(input: StatusMessageInput): string | null {
 }
 
 function shadowItText(input: StatusMessageInput): string | null {
-  return input.shadowItOwner ? `This system is not managed by Corporate Security; its System Owner is ${escapeSlack(input.shadowItOwner)}.` : null;
+  return input.shadowItOwner ? `This system is not managed by Corporate Security; its System Owner is ${slackLine(input.shadowItOwner)}.` : null;
 }
 
 function mentionsText(input: StatusMessageInput): string | null {
@@ -213,7 +218,7 @@ export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
   const buttons = statusButtons(view);
   return [
     ...section('tierflow_summary', headline(state)),
-    ...section('tierflow_description', state.description.trim() ? quoteSlack(state.description) : null),
+    ...section('tierflow_description', hasText(state.description) ? quoteSlack(state.description) : null),
     { type: 'section', block_id: 'tierflow_fields', fields: fields.map(([name, value]) => mrkdwn(`*${name}*\n${value}`, L.fieldText)) },
     ...context('tierflow_sla', slaLine(view, slackInstant)),
     ...context('tierflow_links', issueLink(input)),
@@ -230,13 +235,13 @@ export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
  */
 export function statusText(input: StatusMessageInput): string {
   const { state, view } = input;
-  const system = state.system ? escapeSlack(state.system.name) : 'system to triage';
+  const system = state.system ? slackLine(state.system.name) : 'system to triage';
   const lines = [
     headline(state),
     `${view.priority} · ${system} · Tier ${view.tier} (${TIER_NAMES[view.tier]}) · ${stateLabel(input).replace(/^:[a-z_]+: /, '')}`,
     slaLine(view),
   ];
-  if (state.description.trim()) lines.push(quoteSlack(state.description));
+  if (hasText(state.description)) lines.push(quoteSlack(state.description));
   for (const extra of [issueLink(input), shadowItText(input), guidesText(input), mentionsText(input)]) if (extra) lines.push(extra);
   const text = lines.join('\n');
   // Mentions must survive the cut: they are the point of the notification.

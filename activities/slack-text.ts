@@ -2,18 +2,36 @@
  * Slack message text for requests. User text (summary, description, notes, names) is made inert:
  * `&`, `<` and `>` are escaped, so it can never ping `@channel`/`@here`, a user group or a person,
  * nor forge a link (`<!channel>`, `<!subteam^…>`, `<@U…>`, `<http://x|y>` all show as typed).
+ * Characters that hide or reorder text (zero-width, bidi, tag characters) are removed first, and
+ * one-line fields (summary, names) stay on one line ({@link slackLine}).
  * Mentions come only from our code: user groups resolved from the `mentions` argument, and the
  * requester's Slack user id (a structured field, validated before it is written as `<@U…>`).
+ * Links too: only {@link linkText} writes `<url|label>`, for URLs our code chose (a guide from the
+ * registry, the tracker issue), so no link in a message hides a target a user chose.
  */
 import type { RequestEvent, RequestState } from '../domain/request.js';
+import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
 import { eventHeadline, truncate } from './event-text.js';
 
 /** Longest user note or description quoted in a message (Slack's own limit is 40,000). */
 export const MAX_QUOTED_CHARS = 3000;
 
-/** Escapes user text for Slack mrkdwn. @example escapeSlack('<!channel>') // '&lt;!channel&gt;' */
+/**
+ * Escapes user text for Slack mrkdwn, after removing what hides or reorders text
+ * ({@link neutraliseInvisible}). Line breaks stay: see {@link slackLine} for one-line fields.
+ * @example escapeSlack('<!channel>') // '&lt;!channel&gt;'
+ * @example escapeSlack('invoice\u202Etxt.exe') // 'invoicetxt.exe'
+ */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return neutraliseInvisible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * User text for a one-line field (a summary, a name): {@link plainLine}, then {@link escapeSlack}.
+ * @example slackLine('Ada\n*Priority* P1') // 'Ada *Priority* P1'
+ */
+export function slackLine(text: string): string {
+  return escapeSlack(plainLine(text));
 }
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{6,}$/;
@@ -25,18 +43,18 @@ const SLACK_GROUP_ID = /^S[A-Z0-9]{2,}$/;
  * @example groupMention('it-helpdesk-analysts', 'S0HELPDESK') // '<!subteam^S0HELPDESK>'
  */
 export function groupMention(handle: string, id?: string): string {
-  return id && SLACK_GROUP_ID.test(id) ? `<!subteam^${id}>` : `@${escapeSlack(handle.replace(/^@/, ''))}`;
+  return id && SLACK_GROUP_ID.test(id) ? `<!subteam^${id}>` : `@${slackLine(handle.replace(/^@/, ''))}`;
 }
 
 /** A person: `<@U…>` for a well-formed Slack user id, else their name or email as escaped text. */
 export function personText(who: string): string {
-  return SLACK_USER_ID.test(who) ? `<@${who}>` : escapeSlack(who);
+  return SLACK_USER_ID.test(who) ? `<@${who}>` : slackLine(who);
 }
 
 /** Quotes user text as a Slack block quote, escaped and cut to {@link MAX_QUOTED_CHARS}. */
 export function quoteSlack(text: string): string {
-  return escapeSlack(truncate(text.trim(), MAX_QUOTED_CHARS))
-    .split(/\r\n?|\n/)
+  return escapeSlack(truncate(neutraliseInvisible(text).trim(), MAX_QUOTED_CHARS))
+    .split('\n')
     .map((line) => `>${line}`)
     .join('\n');
 }
@@ -44,12 +62,15 @@ export function quoteSlack(text: string): string {
 /** The requester: `<@U…>` for a well-formed Slack user id, else their name or email as escaped text. */
 export function requesterText(state: RequestState): string {
   const id = state.requester.slackUserId;
-  return id && SLACK_USER_ID.test(id) ? `<@${id}>` : escapeSlack(state.requester.name ?? state.requester.email);
+  return id && SLACK_USER_ID.test(id) ? `<@${id}>` : slackLine(state.requester.name ?? '') || slackLine(state.requester.email);
 }
 
-/** A link written by our code: the URL stripped of what would end the link early, the label escaped. */
+/**
+ * A link written by our code, to a URL our code chose: the URL stripped of what would end the
+ * link early or hide in it, the label on one line, escaped.
+ */
 export function linkText(url: string, label: string): string {
-  return `<${url.replace(/[<>|\s]/g, '')}|${escapeSlack(label)}>`;
+  return `<${neutraliseInvisible(url).replace(/[<>|\s]/g, '')}|${slackLine(label)}>`;
 }
 
 const ENTITY = /^&(?:amp|lt|gt);/;
@@ -108,9 +129,9 @@ export interface ReplyOptions {
  * // ':memo: *Comment*\n>&lt;!channel&gt; ping'
  */
 export function replyText(state: RequestState, event: RequestEvent, opts: ReplyOptions): string {
-  const headline = eventHeadline(state, event, { escape: escapeSlack, person: personText, now: opts.now });
+  const headline = eventHeadline(state, event, { escape: slackLine, person: personText, now: opts.now });
   const lines = [`${EMOJI[event]} *${headline}*`];
-  if (opts.note?.trim()) lines.push(quoteSlack(opts.note));
+  if (opts.note && neutraliseInvisible(opts.note).trim()) lines.push(quoteSlack(opts.note));
   if (event === 'waiting_on_requester') lines.push(`${requesterText(state)} please reply in this thread.`);
   if (opts.mentions.length > 0) lines.push(`cc ${opts.mentions.join(' ')}`);
   return lines.join('\n');

@@ -89,7 +89,15 @@ export const EFFECT_EVENT_TYPE = 'tierflow_effect';
 
 interface MessageLike {
   ts?: string;
+  user?: string;
+  bot_id?: string;
   metadata?: { event_type?: string; event_payload?: unknown };
+}
+
+/** Who tierflow is in Slack (`auth.test`): only messages it posted count as its own. */
+interface BotIdentity {
+  userId: string | null;
+  botId: string | null;
 }
 
 const payloadOf = (m: MessageLike): Record<string, unknown> => (m.metadata?.event_payload ?? {}) as Record<string, unknown>;
@@ -121,14 +129,30 @@ export function createSlackActivities(deps: SlackDeps) {
   const groups = deps.usergroups ?? createUsergroupDirectory(slack, { now });
   const warn = deps.warn ?? defaultWarn;
 
+  // Message metadata is not proof of authorship: any app (or a user token) can post a message
+  // carrying `tierflow_effect` metadata, and a forged one would make a retry skip a real post.
+  // Only messages posted by our own bot count (learned once per factory from `auth.test`).
+  let identity: Promise<BotIdentity> | null = null;
+  const me = (): Promise<BotIdentity> =>
+    (identity ??= slack.auth.test().then(
+      (a) => ({ userId: a.user_id ?? null, botId: a.bot_id ?? null }),
+      (err: unknown) => {
+        identity = null;
+        throw err;
+      },
+    ));
+  const postedByUs = (m: MessageLike, us: BotIdentity): boolean =>
+    us.botId !== null ? m.bot_id === us.botId : us.userId !== null && m.user === us.userId;
   const isStatusOf = (state: RequestState) => (m: MessageLike) => m.metadata?.event_type === THREAD_EVENT_TYPE && payloadOf(m).request_id === state.id;
 
   /** The ts of our first message for this request among the channel's latest messages. */
   const findThread = async (state: RequestState): Promise<string | null> => {
+    const us = await me();
+    const match = isStatusOf(state);
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const answer = await slack.conversations.history({ channel: helpChannel, include_all_metadata: true, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      const found = (answer.messages as MessageLike[] | undefined)?.find(isStatusOf(state));
+      const found = (answer.messages as MessageLike[] | undefined)?.find((m) => match(m) && postedByUs(m, us));
       if (found?.ts) return found.ts;
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) return null;
@@ -141,6 +165,7 @@ export function createSlackActivities(deps: SlackDeps) {
    * deleted cannot be read (`thread_not_found`) and so holds no reply of ours: the post decides.
    */
   const findReply = async (channel: string, threadTs: string, match: (m: MessageLike) => boolean): Promise<string | null> => {
+    const us = await me();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const answer = await slack.conversations
@@ -150,7 +175,7 @@ export function createSlackActivities(deps: SlackDeps) {
           throw err;
         });
       if (!answer) return null;
-      const found = ((answer.messages ?? []) as MessageLike[]).find((m) => m.ts !== threadTs && match(m));
+      const found = ((answer.messages ?? []) as MessageLike[]).find((m) => m.ts !== threadTs && match(m) && postedByUs(m, us));
       if (found?.ts) return found.ts;
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) return null;

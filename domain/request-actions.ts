@@ -51,12 +51,22 @@ export interface ActionArgs {
   /** `cancel` only: why (e.g. duplicate, spam). */
   reason?: string;
   source?: ActionSource;
+  /**
+   * Slack user-group handles the actor belongs to, looked up by intake in Slack for a click
+   * (`source: 'slack'`); what {@link slackPermission} decides on. Absent means "member of none".
+   */
+  actorGroups?: string[];
 }
 
 /** What actions need beyond the state: the systems a request may be reassigned to. */
 export interface ActionContext extends DecisionContext {
   systems: SystemRef[];
 }
+
+/** Longest note an action carries (a comment's full text is posted to Slack and GitLab). */
+export const MAX_NOTE_CHARS = 10_000;
+/** Longest actor name or cancel reason an action carries. */
+export const MAX_ACTOR_CHARS = 200;
 
 const ENDED: Record<string, string> = { resolved: 'resolved', cancelled: 'cancelled', closed: 'closed' };
 
@@ -67,19 +77,54 @@ export function isRequester(state: RequestState, actor: string): boolean {
   return [email, slackUserId, gitlabUsername].some((id) => !!id && who === id.toLowerCase());
 }
 
+const handle = (group: string): string => group.trim().replace(/^@/, '').toLowerCase();
+
+/** Actions anyone in the help channel may take from Slack: a thread reply is a comment. */
+const OPEN_TO_ALL: ReadonlySet<ActionName> = new Set(['comment']);
+/** Actions that belong to the requester: "This solved it" and reopening their own request. */
+const REQUESTER_ONLY: ReadonlySet<ActionName> = new Set(['solved', 'reopen']);
+
+/**
+ * Who may act from Slack, where anyone in the workspace can press a button. The help desk's
+ * tiers act on a request at their tier: the tier's group (or a higher tier's), the system's owner
+ * group, or the assignee; the requester may mark it solved, reopen it and resume it. API callers
+ * hold the operators' token and Temporal UI senders are operators: they are not checked here.
+ * @returns why the actor may not, or null
+ */
+export function slackPermission(state: RequestState, action: ActionName, args: ActionArgs, ctx: DecisionContext): string | null {
+  if (args.source !== 'slack' || OPEN_TO_ALL.has(action)) return null;
+  const requester = isRequester(state, args.actor);
+  if (REQUESTER_ONLY.has(action)) return requester ? null : `only the requester can ${action === 'solved' ? 'mark this request solved' : 'reopen this request'}`;
+  if (action === 'resume' && requester) return null;
+  if (state.assignee !== null && state.assignee === args.actor) return null;
+  const staff = [
+    ...ctx.contacts.filter((c) => c.tier >= state.tier).map((c) => c.slackGroup),
+    ...(state.system ? [state.system.slackOwners] : []),
+  ].map(handle);
+  const member = (args.actorGroups ?? []).map(handle).some((g) => staff.includes(g));
+  if (member) return null;
+  const groups = [...new Set(staff)].map((g) => `@${g}`).join(', ');
+  return `only members of ${groups} or the assignee can ${action} this request at Tier ${state.tier}`;
+}
+
 /**
  * Why `action` is not allowed now, or `null` when it is.
  * @example refusal(resolved, 'resolve', { actor: 'grace' }) // 'cannot resolve: request is already resolved'
  */
 export function refusal(state: RequestState, action: ActionName, args: ActionArgs, ctx: ActionContext): string | null {
   if (typeof args?.actor !== 'string' || !args.actor.trim()) return 'actor is required';
-  if (args.note !== undefined && (typeof args.note !== 'string' || args.note.length > 10_000)) return 'note must be text of at most 10,000 characters';
+  if (args.actor.length > MAX_ACTOR_CHARS) return `actor must be at most ${MAX_ACTOR_CHARS} characters`;
+  if (args.note !== undefined && (typeof args.note !== 'string' || args.note.length > MAX_NOTE_CHARS)) return 'note must be text of at most 10,000 characters';
+  if (args.reason !== undefined && (typeof args.reason !== 'string' || args.reason.length > MAX_ACTOR_CHARS)) return `reason must be text of at most ${MAX_ACTOR_CHARS} characters`;
   if (action === 'reopen') {
     if (state.status !== 'resolved' || state.resolvedAt === null) return `cannot reopen: request is ${state.status}`;
     const closesAt = state.resolvedAt + ctx.policy.reopenWindowMs;
-    return ctx.now > closesAt ? `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}` : null;
+    if (ctx.now > closesAt) return `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}`;
+    return slackPermission(state, action, args, ctx);
   }
   if (!isActive(state)) return `cannot ${action}: request is already ${ENDED[state.status] ?? state.status}`;
+  const forbidden = slackPermission(state, action, args, ctx);
+  if (forbidden) return forbidden;
   switch (action) {
     case 'acknowledge':
       if (state.status === 'acknowledged') return `already acknowledged by ${state.assignee ?? 'someone'}`;

@@ -54,6 +54,8 @@ export interface RequestLinks {
   statusTs: string | null;
   slackThread: string | null;
   gitlabIssueIid: number | null;
+  /** The numeric id of the project holding the issue, as GitLab reported it (absent in states carried from before it was kept). */
+  gitlabProjectId?: number | null;
   gitlabIssue: string | null;
 }
 
@@ -106,7 +108,16 @@ export interface RequestState {
   nextReminderAt: number | null;
   remindersSent: number;
   links: RequestLinks;
+  /**
+   * The request's recent history: the opening entry and the latest ones, at most
+   * {@link TIMELINE_LIMIT} in all, notes cut to {@link TIMELINE_NOTE_CHARS}. The full text of
+   * comments lives where it was written (Slack, GitLab); the state stays small whatever users send.
+   */
   timeline: TimelineEntry[];
+  /** How many entries were ever recorded (the timeline keeps only the latest). */
+  timelineTotal: number;
+  /** How many entries of each action were ever recorded, e.g. `{ comment: 2412 }`. */
+  timelineCounts: Record<string, number>;
   resolvedAt: number | null;
   effectSeq: number;
 }
@@ -136,7 +147,7 @@ export interface NewRequest {
   /** Slack groups to mention in the first post (analysts on shift, or the starting tier's group). */
   mentions: string[];
   /** The tracker issue the request came from, if it came from GitLab. */
-  gitlabIssue?: { iid: number; url: string };
+  gitlabIssue?: { iid: number; url: string; projectId?: number };
   /** The Slack message the request came from: its thread is the request's thread. */
   slackMessage?: { channel: string; ts: string };
 }
@@ -162,9 +173,42 @@ export function clocksForTier(tier: Tier, priority: Priority, ctx: DecisionConte
   return [start('first_response', targets.firstResponseMs), start('resolution', targets.resolutionMs)];
 }
 
-/** Appends a timeline entry. */
+/** Most entries a request's timeline keeps: the opening one and the latest. */
+export const TIMELINE_LIMIT = 40;
+/** Longest note a timeline entry keeps (the full text is in Slack or GitLab). */
+export const TIMELINE_NOTE_CHARS = 300;
+
+function clipNote(entry: TimelineEntry): TimelineEntry {
+  if (entry.note === undefined || entry.note.length <= TIMELINE_NOTE_CHARS) return entry;
+  return { ...entry, note: `${entry.note.slice(0, TIMELINE_NOTE_CHARS - 1).trimEnd()}…` };
+}
+
+function countActions(timeline: readonly TimelineEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of timeline) counts[entry.action] = (counts[entry.action] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Appends a timeline entry, keeping the timeline bounded: the opening entry stays, the oldest
+ * of the rest go, and the totals keep counting.
+ */
 export function record(state: RequestState, entry: TimelineEntry): RequestState {
-  return { ...state, timeline: [...state.timeline, entry] };
+  const appended = [...state.timeline, clipNote(entry)];
+  const timeline = appended.length > TIMELINE_LIMIT ? [appended[0]!, ...appended.slice(appended.length - (TIMELINE_LIMIT - 1))] : appended;
+  const timelineCounts = { ...state.timelineCounts, [entry.action]: (state.timelineCounts[entry.action] ?? 0) + 1 };
+  return { ...state, timeline, timelineTotal: state.timelineTotal + 1, timelineCounts };
+}
+
+/**
+ * A state carried over continue-as-new by an earlier version of the workflow, brought to the
+ * current shape: a timeline of any length is bounded, and its totals are counted from it.
+ */
+export function upgradeState(carried: RequestState): RequestState {
+  if (typeof carried.timelineTotal === 'number' && carried.timelineCounts) return carried;
+  const { timeline } = carried;
+  const bounded = timeline.length > TIMELINE_LIMIT ? [timeline[0]!, ...timeline.slice(timeline.length - (TIMELINE_LIMIT - 1))] : timeline;
+  return { ...carried, timeline: bounded.map(clipNote), timelineTotal: timeline.length, timelineCounts: countActions(timeline) };
 }
 
 type EffectBody = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
@@ -215,9 +259,12 @@ export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
       statusTs: null,
       slackThread: null,
       gitlabIssueIid: input.gitlabIssue?.iid ?? null,
+      gitlabProjectId: input.gitlabIssue?.projectId ?? null,
       gitlabIssue: input.gitlabIssue?.url ?? null,
     },
     timeline: [{ at: ctx.now, actor: input.requester.email, action: 'opened', note: `Tier ${tier}, ${priority}` }],
+    timelineTotal: 1,
+    timelineCounts: { opened: 1 },
     resolvedAt: null,
     effectSeq: 0,
   };

@@ -41,7 +41,12 @@ export interface RequestStatusView {
   details: string;
   clocks: ClockView[];
   links: { slackThread: string | null; gitlabIssue: string | null };
+  /** The opening entry and the latest ones (bounded; notes cut short: the full text is in Slack or GitLab). */
   timeline: TimelineView[];
+  /** Every entry ever recorded, by action, e.g. `{ opened: 1, comment: 2412 }`. */
+  timelineCounts: Record<string, number>;
+  /** Entries recorded but no longer in `timeline`. */
+  timelineOmitted: number;
 }
 
 const STANDING: Record<RequestStatus, string> = {
@@ -115,5 +120,7 @@ export function toStatusView(state: RequestState, calendar: CoverageCalendar, no
       action: e.action,
       ...(e.note ? { note: e.note } : {}),
     })),
+    timelineCounts: { ...state.timelineCounts },
+    timelineOmitted: state.timelineTotal - state.timeline.length,
   };
 }

@@ -3,16 +3,17 @@
  * updates a workflow through the gateway and answers. Built by `createApp(deps)` and tested in
  * memory with `app.inject`.
  */
-import { timingSafeEqual } from 'node:crypto';
-
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
+import { secretEquals } from './constant-time.js';
 import { handleError, HttpError } from './http-errors.js';
+import { loopbackHostGuard, serverTimeoutOptions, type HttpTimeouts } from './http-transport.js';
 import { createIntakeMetrics, type IntakeMetrics } from './metrics.js';
 import { registerGitlabRoutes } from './routes/gitlab.js';
 import { registerRequestRoutes } from './routes/requests.js';
 import { registerSlackRoutes } from './routes/slack.js';
+import type { SlackDirectory } from './slack-directory.js';
 import type { SlackResponder } from './slack-respond.js';
 import type { RequestGateway } from './temporal-gateway.js';
 
@@ -20,13 +21,19 @@ import type { RequestGateway } from './temporal-gateway.js';
 export interface IntakeOptions {
   /** HMAC secret of `POST /webhooks/requests`; null accepts unsigned bodies (sandbox only). */
   intakeSecret: string | null;
+  /**
+   * The JSON intake (`POST /webhooks/requests`); false switches it off (`TIERFLOW_SOURCES`): 404.
+   * Slack and GitLab are switched off by leaving out `slack` / `gitlab`.
+   */
+  webhook?: boolean;
   apiToken: string;
   /** Base of the status URLs handed back to senders. */
   publicUrl: string;
   bodyLimitBytes?: number;
   /**
-   * Slack (`/slack/*`). Without a signing secret every Slack request is refused with 401 naming
-   * SLACK_SIGNING_SECRET: unsigned Slack payloads are never trusted, not even in sandbox mode.
+   * Slack (`/slack/*`); absent: switched off (404). Without a signing secret every Slack request is
+   * refused with 401 naming SLACK_SIGNING_SECRET: unsigned Slack payloads are never trusted, not
+   * even in sandbox mode.
    */
   slack?: {
     signingSecret: string | null;
@@ -35,7 +42,7 @@ export interface IntakeOptions {
     /** Only `response_url`s under this base are called (default `https://hooks.slack.com/`). */
     responseUrlBase?: string;
   };
-  /** GitLab (`/webhooks/gitlab`). Without a webhook secret every hook is refused with 401 naming GITLAB_WEBHOOK_SECRET. */
+  /** GitLab (`/webhooks/gitlab`); absent: switched off (404). Without a webhook secret every hook is refused with 401 naming GITLAB_WEBHOOK_SECRET. */
   gitlab?: {
     webhookSecret: string | null;
     /** The tracker project (path or id): only its issues are acted on. */
@@ -43,6 +50,10 @@ export interface IntakeOptions {
   };
   /** Clock for Slack's signature timestamps, epoch ms (default `Date.now`). */
   now?: () => number;
+  /** Header, request, idle and keep-alive timeouts (defaults: `DEFAULT_HTTP_TIMEOUTS`). */
+  timeouts?: Partial<HttpTimeouts>;
+  /** Sandbox mode: answer only requests addressed to a loopback name (DNS-rebinding guard). */
+  loopbackHostsOnly?: boolean;
 }
 
 /** What `createApp` is built from: the Temporal gateway, the options and optional collaborators. */
@@ -52,12 +63,12 @@ export interface IntakeDeps {
   logger?: Logger;
   /** In sandbox mode, what the Slack and GitLab emulators received (`GET /sandbox`). */
   sandboxSnapshot?: () => unknown;
-  /** Intake metrics over an injected registry (default: a fresh registry per app). */
+  /** Intake metrics over an injected registry (default: a fresh registry per app); served by `metrics-server.ts`, not here. */
   metrics?: IntakeMetrics;
-  /** More Prometheus text appended to `GET /metrics` (e.g. the worker's SDK metrics in one process). */
-  extraMetrics?: () => Promise<string>;
   /** Posts ephemeral replies to Slack `response_url`s (default: `fetch`, limited to `slack.responseUrlBase`). */
   respond?: SlackResponder;
+  /** The Slack user groups of a clicking user, for the request's rules (default: none known, so staff actions from Slack are refused). */
+  slackDirectory?: SlackDirectory;
 }
 
 declare module 'fastify' {
@@ -66,11 +77,18 @@ declare module 'fastify' {
   }
 }
 
-/** Constant-time check of `Authorization: Bearer <token>`. */
+/** Check of `Authorization: Bearer <token>` in time independent of the token's content and length. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  return secretEquals(given, token);
+}
+
+/** The source a path belongs to when that source is switched off in `options`, else null. */
+function switchedOffSource(path: string, options: IntakeOptions): 'webhook' | 'slack' | 'gitlab' | null {
+  if (path === '/webhooks/requests' && options.webhook === false) return 'webhook';
+  if (path.startsWith('/slack/') && !options.slack) return 'slack';
+  if (path === '/webhooks/gitlab' && !options.gitlab) return 'gitlab';
+  return null;
 }
 
 /** Builds the intake HTTP app (not listening): every route of the contract in DESIGN.md. */
@@ -79,6 +97,7 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
     bodyLimit: deps.options.bodyLimitBytes ?? 64 * 1024,
     return503OnClosing: true,
+    ...serverTimeoutOptions(deps.options.timeouts),
   });
 
   // Keep the raw bytes: signatures are computed over them, not over re-serialised JSON.
@@ -94,6 +113,13 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
   });
 
   app.setErrorHandler(handleError);
+  if (deps.options.loopbackHostsOnly) app.addHook('onRequest', loopbackHostGuard);
+  // A switched-off source answers 404 saying so, whether or not its routes are registered.
+  const refuseSwitchedOff = async (request: FastifyRequest) => {
+    const off = switchedOffSource(request.url.split('?')[0]!, deps.options);
+    if (off) throw new HttpError(404, `${off} intake is switched off (TIERFLOW_SOURCES)`, undefined, 'switched_off');
+  };
+  app.addHook('onRequest', refuseSwitchedOff);
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
   const requireBearer = async (request: FastifyRequest) => {
@@ -104,10 +130,6 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
 
   const metrics = deps.metrics ?? createIntakeMetrics();
   app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
-  app.get('/metrics', async (_request, reply) => {
-    const extra = deps.extraMetrics ? await deps.extraMetrics().catch(() => '') : '';
-    return reply.type(metrics.registry.contentType).send(`${await metrics.registry.metrics()}${extra ? `\n${extra}` : ''}`);
-  });
 
   app.get('/healthz', async () => ({ ok: true }));
   registerRequestRoutes(app, { ...deps, requireBearer });
@@ -118,8 +140,8 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
       request.rawBody = body as Buffer;
       done(null, undefined);
     });
-    registerSlackRoutes(signed, deps);
-    registerGitlabRoutes(signed, deps);
+    if (deps.options.slack) registerSlackRoutes(signed, deps);
+    if (deps.options.gitlab) registerGitlabRoutes(signed, deps);
   });
   if (deps.sandboxSnapshot) {
     const snapshot = deps.sandboxSnapshot;

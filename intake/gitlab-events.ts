@@ -1,29 +1,76 @@
 /**
- * What one GitLab Issue Hook or Note Hook asks of Temporal, decided from the payload alone.
+ * What one GitLab Issue Hook or Note Hook asks of Temporal, decided from the payload and, where
+ * needed, from what tierflow itself recorded about the issue (looked up through the gateway).
  *
- * Only the tracker project (`GITLAB_PROJECT`) counts. The request of an issue is named by the
- * hidden marker tierflow writes at the end of its issues (`<!-- tierflow-request: <id> -->`), or,
- * for an issue someone opened in the tracker, derived from it: `req-gitlab-<project id>-<iid>`.
- * - close → `resolve`, reopen → `reopen` (actor: the GitLab username, source `gitlab`);
- * - open without our marker → a new request about that issue (`gitlabIssue`), its type and
- *   priority from `type::…` / `priority::…` labels (default type `change`: the seed sends change
- *   and configuration requests to the tracker), its system from a `corpsys::…` label if any;
- * - a note on an issue → `comment`, except system notes and notes tierflow wrote (effect marker);
- * - anything else → acknowledged and ignored.
+ * Only the tracker project (`GITLAB_PROJECT`) counts. An issue is named by the numbers GitLab sets
+ * — its project's id and its iid — and never by text a user can write: a description can carry a
+ * copy of tierflow's hidden marker (`<!-- tierflow-request: <id> -->`; request ids show in every
+ * Slack thread), so the marker never picks a request. An issue's request is
+ * - the request started from the issue (an issue someone opened: `req-gitlab-<project id>-<iid>`), or
+ * - the request that records the issue as its tracker issue (the `TrackerIssue` search attribute,
+ *   set from GitLab's answer when tierflow opened it).
+ *
+ * - close → `resolve`, reopen → `reopen`, a note → `comment` (actor: the GitLab username, source
+ *   `gitlab`), on the issue's request; an issue no request records is acknowledged and ignored;
+ * - open → a new request about that issue (`gitlabIssue`), its type and priority from `type::…` /
+ *   `priority::…` labels (default type `change`: the seed sends change and configuration requests to
+ *   the tracker), its system from a `corpsys::…` label if any — unless a request already records
+ *   the issue, or the issue is tierflow's own still being opened (its marker names a request that
+ *   has no tracker issue yet: GitLab's hook can arrive before GitLab's answer does);
+ * - system notes and notes tierflow wrote (effect marker), anything else → acknowledged and ignored.
  */
-import { hasRequestMarker } from '../activities/gitlab-text.js';
 import type { ActionArgs } from '../domain/request-actions.js';
+import { hasRequestMarker } from '../activities/gitlab-text.js';
 import type { EngineerActionName, HelpRequestInput } from '../workflows/contracts.js';
+import { trackerIssueValue } from '../workflows/search-attributes.js';
 import type { IssueHook, NoteHook } from './gitlab-schemas.js';
 import { clip, MAX_TEXT_CHARS, summaryOf } from './incoming-text.js';
 import { requestIdFor } from './request-id.js';
 import { gitlabRequester } from './requesters.js';
+import type { TrackerIssueRecord } from './temporal-gateway.js';
 
-/** What intake does with one hook. */
+/** An issue as GitLab numbers it: the project's numeric id and the issue's iid in it. */
+export interface IssueNumbers {
+  projectId: number;
+  iid: number;
+}
+
+/** An acknowledged delivery with nothing to do; `log` is worth a line in the intake's log. */
+export interface IgnoreDecision {
+  kind: 'ignore';
+  label: string;
+  reason: string;
+  log?: string;
+}
+
+/**
+ * An action on the request of an issue, once it is known which request that is: the one started
+ * from the issue (`bornId`, if it exists), else the one that records the issue.
+ */
+export interface ActOnIssueDecision {
+  kind: 'act_on_issue';
+  issue: IssueNumbers;
+  bornId: string;
+  action: EngineerActionName;
+  args: ActionArgs;
+}
+
+/** A new request about an issue opened in the tracker, unless the issue is already a request's. */
+export interface OpenIssueDecision {
+  kind: 'open_issue';
+  issue: IssueNumbers;
+  /** The request a marker in the description names: only ever a reason to hold back, never a target. */
+  markedId: string | null;
+  input: HelpRequestInput;
+}
+
+/** What intake does with one hook; the `…_issue` kinds need a lookup first (see {@link decideIssueAction}, {@link decideIssueOpen}). */
 export type GitlabDecision =
-  | { kind: 'ignore'; label: string; reason: string }
+  | IgnoreDecision
   | { kind: 'start'; input: HelpRequestInput }
-  | { kind: 'act'; id: string; action: EngineerActionName; args: ActionArgs };
+  | { kind: 'act'; id: string; action: EngineerActionName; args: ActionArgs }
+  | ActOnIssueDecision
+  | OpenIssueDecision;
 
 /** What the decision needs besides the payload. */
 export interface GitlabContext {
@@ -40,14 +87,17 @@ export const DEFAULT_GITLAB_TYPE = 'change';
 const MARKER = /<!-- tierflow-request: (req-[A-Za-z0-9._-]{1,120}) -->/g;
 const EFFECT_MARKER = /<!-- tierflow-effect: [^<>]*? -->\s*$/;
 
-/** The request an issue description names with tierflow's marker (the last one), or null. */
+/**
+ * The request an issue description names with tierflow's marker (the last one), or null. Anyone
+ * can write this text: it only ever holds a hook back, it never says which request a hook acts on.
+ */
 export function markedRequestId(description: string | null | undefined): string | null {
   const ids = [...(description ?? '').matchAll(MARKER)].map((m) => m[1]!);
   const id = ids.at(-1);
   return id && hasRequestMarker(description, id) ? id : null;
 }
 
-/** The request id of an issue opened in the tracker by someone. */
+/** The request id of an issue opened in the tracker by someone (both numbers set by GitLab). */
 export function gitlabIssueRequestId(projectId: number, iid: number): string {
   return requestIdFor('gitlab', `${projectId}-${iid}`);
 }
@@ -58,9 +108,8 @@ function isTracker(project: { id: number; path_with_namespace: string }, ctx: Gi
   return wanted === String(project.id) || wanted === project.path_with_namespace.toLowerCase();
 }
 
-/** The request an issue of the tracker belongs to: marked, else derived. */
-function requestOf(projectId: number, iid: number, description: string | null | undefined): string {
-  return markedRequestId(description) ?? gitlabIssueRequestId(projectId, iid);
+function actOnIssue(projectId: number, iid: number, action: EngineerActionName, args: ActionArgs): ActOnIssueDecision {
+  return { kind: 'act_on_issue', issue: { projectId, iid }, bornId: gitlabIssueRequestId(projectId, iid), action, args };
 }
 
 function labelValue<T extends string>(labels: string[], prefix: string, allowed: readonly T[]): T | undefined {
@@ -75,17 +124,18 @@ export function decideIssueHook(hook: IssueHook, ctx: GitlabContext): GitlabDeci
   const args: ActionArgs = { actor: user.username, source: 'gitlab' };
   switch (issue.action) {
     case 'close':
-      return { kind: 'act', id: requestOf(project.id, issue.iid, issue.description), action: 'resolve', args: { ...args, note: 'issue closed in GitLab' } };
+      return actOnIssue(project.id, issue.iid, 'resolve', { ...args, note: 'issue closed in GitLab' });
     case 'reopen':
-      return { kind: 'act', id: requestOf(project.id, issue.iid, issue.description), action: 'reopen', args: { ...args, note: 'issue reopened in GitLab' } };
+      return actOnIssue(project.id, issue.iid, 'reopen', { ...args, note: 'issue reopened in GitLab' });
     case 'open': {
-      if (markedRequestId(issue.description)) return { kind: 'ignore', label: 'own_issue', reason: 'issue opened by tierflow' };
       const labels = (hook.labels ?? []).map((l) => l.title);
       const system = labels.find((l) => /^corpsys::/i.test(l));
       const priority = labelValue(labels, 'priority::', PRIORITIES);
       const description = (issue.description ?? '').trim();
       return {
-        kind: 'start',
+        kind: 'open_issue',
+        issue: { projectId: project.id, iid: issue.iid },
+        markedId: markedRequestId(issue.description),
         input: {
           id: gitlabIssueRequestId(project.id, issue.iid),
           source: 'gitlab',
@@ -95,7 +145,7 @@ export function decideIssueHook(hook: IssueHook, ctx: GitlabContext): GitlabDeci
           ...(system ? { system } : {}),
           type: labelValue(labels, 'type::', REQUEST_TYPES) ?? DEFAULT_GITLAB_TYPE,
           ...(priority ? { priority } : {}),
-          gitlabIssue: { iid: issue.iid, url: issue.url },
+          gitlabIssue: { iid: issue.iid, url: issue.url, projectId: project.id },
         },
       };
     }
@@ -109,15 +159,65 @@ export function decideNoteHook(hook: NoteHook, ctx: GitlabContext): GitlabDecisi
   const { object_attributes: note, project, user, issue } = hook;
   if (note.noteable_type !== 'Issue' || !issue) return { kind: 'ignore', label: 'other_noteable', reason: `note on ${note.noteable_type.slice(0, 30)}` };
   if (note.system) return { kind: 'ignore', label: 'system_note', reason: 'system note' };
-  // Loop guard: tierflow's own notes end with an effect marker.
+  // Loop guard: tierflow's own notes end with an effect marker. (A person who ends a note with
+  // one only mutes that note: it picks no request.)
   if (EFFECT_MARKER.test(note.note)) return { kind: 'ignore', label: 'own_note', reason: 'note written by tierflow' };
   if (!isTracker(project, ctx)) return { kind: 'ignore', label: 'other_project', reason: 'not the tracker project' };
   const text = note.note.trim();
   if (!text) return { kind: 'ignore', label: 'empty_text', reason: 'empty note' };
-  return {
-    kind: 'act',
-    id: requestOf(project.id, issue.iid, issue.description),
-    action: 'comment',
-    args: { actor: user.username, note: clip(text, MAX_TEXT_CHARS), source: 'gitlab' },
-  };
+  return actOnIssue(project.id, issue.iid, 'comment', { actor: user.username, note: clip(text, MAX_TEXT_CHARS), source: 'gitlab' });
+}
+
+/** What Temporal knows of an issue acted on: whether its born request exists, else who records it. */
+export interface IssueActionFacts {
+  /** The request started from the issue (`bornId`), or null when there is none. */
+  born: TrackerIssueRecord | null;
+  /** The request whose `TrackerIssue` is the issue (looked up only when there is no born request). */
+  recordedBy: string | null;
+}
+
+/**
+ * The action of a close, reopen or note, on the issue's request: the one started from the issue,
+ * else the one that records it; an issue no request records is ignored (`untracked_issue`).
+ */
+export function decideIssueAction(decision: ActOnIssueDecision, facts: IssueActionFacts): GitlabDecision {
+  const id = facts.born ? decision.bornId : facts.recordedBy;
+  if (!id) return { kind: 'ignore', label: 'untracked_issue', reason: 'untracked issue' };
+  return { kind: 'act', id, action: decision.action, args: decision.args };
+}
+
+/** What Temporal knows of an opened issue. */
+export interface IssueOpenFacts {
+  /** The request whose `TrackerIssue` is the issue, if any (visibility). */
+  recordedBy: string | null;
+  /** What the request the marker names records (null: no marker, or no such request). */
+  marked: TrackerIssueRecord | null;
+}
+
+/**
+ * Whether an opened issue starts a request:
+ * - a request already records the issue → ignored (`own_issue`; a redelivery for the request the
+ *   issue started goes on to `start`, which finds the same workflow);
+ * - the marker names a request that records this very issue (visibility not caught up yet) →
+ *   ignored; one that runs and records no issue yet (tierflow's own create in flight, or a copy
+ *   of a marker; either way no other request's business) → ignored, logged;
+ * - any other case (no marker, a marker naming nothing, or a request with another issue) → a new
+ *   request about this issue. The request a marker names is never touched.
+ */
+export function decideIssueOpen(decision: OpenIssueDecision, facts: IssueOpenFacts): GitlabDecision {
+  const { recordedBy, marked } = facts;
+  if (recordedBy && recordedBy !== decision.input.id) return { kind: 'ignore', label: 'own_issue', reason: 'issue opened by tierflow' };
+  if (!recordedBy && decision.markedId && marked) {
+    const value = trackerIssueValue(decision.issue.projectId, decision.issue.iid);
+    if (marked.trackerIssue === value) return { kind: 'ignore', label: 'own_issue', reason: 'issue opened by tierflow' };
+    if (marked.running && marked.trackerIssue === null) {
+      return {
+        kind: 'ignore',
+        label: 'pending_own_issue',
+        reason: 'issue names a request whose tracker issue is not recorded yet',
+        log: `GitLab issue ${value} names ${decision.markedId}, which has no tracker issue recorded yet: taken for tierflow's own issue being opened, not started as a request`,
+      };
+    }
+  }
+  return { kind: 'start', input: decision.input };
 }

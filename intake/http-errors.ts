@@ -20,7 +20,7 @@ export class HttpError extends Error {
   }
 }
 
-const GATEWAY_STATUS = { not_found: 404, conflict: 409, unavailable: 503 } as const;
+const GATEWAY_STATUS = { not_found: 404, conflict: 409, unavailable: 503, rejected: 400 } as const;
 
 /** Fastify error handler for the intake. */
 export function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -1,9 +1,9 @@
 /**
- * Bodies of the signed third-party routes (Slack, GitLab) are kept as raw bytes by the parser and
+ * Bodies of the signed routes (Slack, GitLab, the JSON intake) are kept as raw bytes by the parser and
  * parsed here, in the handler, *after* the signature or token was checked: an unauthenticated
  * sender learns nothing from our parser's error messages.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { HttpError } from './http-errors.js';
 
@@ -36,4 +36,16 @@ export function formBody(request: FastifyRequest): Record<string, string> {
     throw new HttpError(415, `expected Content-Type: application/x-www-form-urlencoded, got ${mediaType(request) || '(none)'}`, undefined, 'unsupported_media_type');
   }
   return Object.fromEntries(new URLSearchParams(rawBodyOf(request).toString('utf8')));
+}
+
+/**
+ * Makes `scope` (an encapsulated fastify context) keep every body as raw bytes in
+ * `request.rawBody`, for `jsonBody`/`formBody` to parse once the credential is checked.
+ */
+export function keepBodiesRaw(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, undefined);
+  });
 }

@@ -4,17 +4,24 @@
  */
 import { z } from 'zod';
 
+import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
+
+// Free text loses what hides or reorders it, and one-line fields stay one line (`domain/text-safety.ts`),
+// before the length checks; `overwrite` keeps the accepted shape (and the JSON Schema) as it was.
+const lineText = () => z.string().overwrite(plainLine);
+const freeText = () => z.string().overwrite(neutraliseInvisible);
+
 export const requesterSchema = z.strictObject({
   email: z.email(),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: lineText().min(1).max(200).optional(),
   slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id like U123ABC').optional(),
 });
 
 /** The JSON intake body of `POST /webhooks/requests` (DESIGN.md). */
 export const helpRequestBodySchema = z.strictObject({
   requester: requesterSchema,
-  summary: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).optional(),
+  summary: lineText().min(1).max(200),
+  description: freeText().max(10_000).optional(),
   system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
   type: z.enum(['question', 'access', 'change', 'crisis']).optional(),
   priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
@@ -25,10 +32,10 @@ export type HelpRequestBody = z.infer<typeof helpRequestBodySchema>;
 /** Body of `POST /requests/:id/<action>`. */
 export const actionBodySchema = z.strictObject({
   actor: z.string().trim().min(1).max(200).default('api'),
-  note: z.string().max(10_000).optional(),
+  note: freeText().max(10_000).optional(),
   priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
   system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
-  reason: z.string().trim().max(200).optional(),
+  reason: lineText().max(200).optional(),
 });
 
 export const requestIdSchema = z.string().regex(/^req-[A-Za-z0-9._-]{1,120}$/, 'a request id like req-json-…');

@@ -5,27 +5,33 @@
  */
 import {
   isGrpcServiceError,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 
 import type { ActionArgs } from '../domain/request-actions.js';
 import {
   ACTION_UPDATES,
   HELP_REQUEST_TASK_QUEUE,
+  INVALID_TRANSITION,
   statusQuery,
   type EngineerActionName,
   type HelpRequestInput,
   type RequestStatusView,
 } from '../workflows/contracts.js';
-import { SlackThreadKey, StatusKey } from '../workflows/search-attributes.js';
+import { SlackThreadKey, StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../workflows/search-attributes.js';
 import { SLACK_NOTICE_WORKFLOW, slackNoticeId, type SlackNoticeInput } from '../workflows/slack-notice.js';
 
-export type GatewayErrorCode = 'not_found' | 'conflict' | 'unavailable';
+export type GatewayErrorCode = 'not_found' | 'conflict' | 'unavailable' | 'rejected';
 
+/** A Temporal outcome the HTTP layer maps to a status code: 404, 409, 503 (with Retry-After) or 400. */
 export class GatewayError extends Error {
   override name = 'GatewayError';
   constructor(
@@ -42,6 +48,13 @@ export interface StartResult {
   duplicate: boolean;
 }
 
+/** What a request records of its tracker issue. */
+export interface TrackerIssueRecord {
+  running: boolean;
+  /** `<project id>#<iid>`, or null while the request has no tracker issue. */
+  trackerIssue: string | null;
+}
+
 /** Per-call options: Slack wants an answer within 3 s, so its routes bound calls tighter. */
 export interface CallOptions {
   timeoutMs?: number;
@@ -54,27 +67,70 @@ export interface RequestGateway {
   act(id: string, action: EngineerActionName, args: ActionArgs, updateId?: string, opts?: CallOptions): Promise<RequestStatusView>;
   /** The request whose Slack thread is `<channel>/<threadTs>` (the `SlackThread` search attribute), or null. */
   findBySlackThread(channel: string, threadTs: string, opts?: CallOptions): Promise<string | null>;
+  /**
+   * The request that records tracker issue `<projectId>#<iid>` (the `TrackerIssue` search
+   * attribute, set from what GitLab answered tierflow), running or not; null when none does, or
+   * when more than one does (never a guess).
+   */
+  findByTrackerIssue(projectId: number, iid: number, opts?: CallOptions): Promise<string | null>;
+  /**
+   * What request `id` records of its tracker issue (`TrackerIssue` as the workflow itself holds it,
+   * without visibility's lag), or null when there is no such request.
+   */
+  trackerIssueOf(id: string, opts?: CallOptions): Promise<TrackerIssueRecord | null>;
   /** Starts the notice workflow for one Slack event, once (`slack-notice-<event id>`). */
   startNotice(eventId: string, notice: SlackNoticeInput, opts?: CallOptions): Promise<{ id: string; duplicate: boolean }>;
 }
 
-const UNAVAILABLE = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED]);
+const UNREACHABLE = 'Temporal is unreachable; retry later';
+
+/** The gRPC status of a Temporal client error: the error itself, or the cause a `ServiceError` wraps. */
+function grpcCodeOf(err: unknown): number | null {
+  if (isGrpcServiceError(err)) return err.code;
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) return err.cause.code;
+  return null;
+}
+
+/**
+ * Maps a Temporal client error to a gateway error, by failure type and gRPC status code only:
+ * - a refused transition (the Update validator's `InvalidTransition`) → conflict (409);
+ * - no such workflow → not found (404); an argument Temporal refuses → rejected (400);
+ * - everything else that is not the caller's fault — unreachable, deadline, too many Updates in
+ *   flight on one request, a workflow that cannot answer right now — → unavailable (503).
+ */
+export function translateTemporalError(err: unknown, id: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError) return new GatewayError('not_found', `no request with id ${id}`);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type === INVALID_TRANSITION) return new GatewayError('conflict', cause.message);
+    return new GatewayError('unavailable', `request ${id} could not apply the action right now; retry later`);
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof QueryRejectedError) {
+    return new GatewayError('unavailable', `request ${id} did not answer in time; retry later`);
+  }
+  switch (grpcCodeOf(err)) {
+    case grpcStatus.NOT_FOUND:
+      return new GatewayError('not_found', `no request with id ${id}`);
+    case grpcStatus.INVALID_ARGUMENT:
+      return new GatewayError('rejected', `Temporal refused the call for ${id}: ${(err as Error).message.slice(0, 200)}`);
+    case grpcStatus.ALREADY_EXISTS:
+    case grpcStatus.FAILED_PRECONDITION:
+      return new GatewayError('conflict', `request ${id} cannot take this now`);
+    case grpcStatus.RESOURCE_EXHAUSTED:
+      return new GatewayError('unavailable', `request ${id} is busy with other actions; retry later`);
+    case grpcStatus.UNAVAILABLE:
+    case grpcStatus.DEADLINE_EXCEEDED:
+    case grpcStatus.CANCELLED:
+    case null:
+      return new GatewayError('unavailable', UNREACHABLE);
+    default:
+      return new GatewayError('unavailable', `Temporal could not answer for ${id}; retry later`);
+  }
+}
 
 function translate(err: unknown, id: string): never {
-  if (err instanceof GatewayError) throw err;
-  if (err instanceof WorkflowNotFoundError) throw new GatewayError('not_found', `no request with id ${id}`);
-  if (err instanceof WorkflowUpdateFailedError) {
-    throw new GatewayError('conflict', err.cause?.message ?? err.message);
-  }
-  const grpc = isGrpcServiceError(err) ? err : isGrpcServiceError((err as { cause?: unknown })?.cause) ? (err as { cause: unknown }).cause : null;
-  if (grpc && isGrpcServiceError(grpc)) {
-    if (UNAVAILABLE.has(grpc.code)) throw new GatewayError('unavailable', 'Temporal is unreachable; retry later');
-    if (grpc.code === grpcStatus.NOT_FOUND) throw new GatewayError('not_found', `no request with id ${id}`);
-  }
-  if (err instanceof Error && /deadline|unavailable|ECONNREFUSED|connect/i.test(err.message)) {
-    throw new GatewayError('unavailable', 'Temporal is unreachable; retry later');
-  }
-  throw err;
+  throw translateTemporalError(err, id);
 }
 
 /**
@@ -138,7 +194,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
           call,
         );
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)) {
+        if (err instanceof WorkflowNotFoundError || grpcCodeOf(err) === grpcStatus.NOT_FOUND) {
           const closed = await closedStatus(id).catch((e) => translate(e, id));
           if (closed) throw new GatewayError('conflict', `cannot ${action}: request is ${closed}`);
         }
@@ -157,6 +213,37 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
         }, call);
       } catch (err) {
         translate(err, `${channel}/${threadTs}`);
+      }
+    },
+
+    async findByTrackerIssue(projectId, iid, call) {
+      // Both parts must be positive integers, so the quoted value cannot break out of the query.
+      const value = trackerIssueValue(projectId, iid);
+      if (!value) return null;
+      const query = trackerIssueQuery([value]);
+      try {
+        return await bounded(async () => {
+          const ids = new Set<string>();
+          for await (const execution of client.workflow.list({ query, pageSize: 2 })) {
+            ids.add(execution.workflowId);
+            if (ids.size > 1) break;
+          }
+          return ids.size === 1 ? [...ids][0]! : null;
+        }, call);
+      } catch (err) {
+        translate(err, value);
+      }
+    },
+
+    async trackerIssueOf(id, call) {
+      try {
+        const description = await bounded(() => client.workflow.getHandle(id).describe(), call);
+        if (description.type !== 'helpRequestWorkflow') return null;
+        return { running: description.status.name === 'RUNNING', trackerIssue: description.typedSearchAttributes.get(TrackerIssueKey) ?? null };
+      } catch (err) {
+        const failure = translateTemporalError(err, id);
+        if (failure.code === 'not_found') return null;
+        throw failure;
       }
     },
 

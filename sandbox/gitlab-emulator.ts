@@ -3,12 +3,14 @@
  * notes), shaped like GitLab's answers so `@gitbeaker/rest` works against it unchanged.
  *
  * Auth: a `PRIVATE-TOKEN` header (or `Authorization: Bearer`) is required; none or `glpat-invalid`
- * → 401 `{ message: '401 Unauthorized' }`. Unknown project → 404 `{ message: '404 Project Not Found' }`,
+ * → 401 `{ message: '401 Unauthorized' }`. Any other token is tierflow's bot user (`GET /user`),
+ * except the tokens of {@link GitlabEmulator.tokenFor}, which act as other people: what a token
+ * creates (issues, notes) is authored by its user, and what it closes is closed by its user. Unknown project → 404 `{ message: '404 Project Not Found' }`,
  * unknown issue → 404 `{ message: '404 Not found' }`, bad parameters → 400 `{ error }` or `{ message }`.
  */
 import { STATUS_CODES } from 'node:http';
 import { json, startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type Failure, type RecordedCall } from './http-emulator.js';
-import { addLabels, filterIssues, GitlabStore, paginate, parseLabels, type GitlabIssue, type GitlabNote, type GitlabProject } from './gitlab-store.js';
+import { addLabels, filterIssues, GitlabStore, paginate, parseLabels, type GitlabIssue, type GitlabNote, type GitlabProject, type GitlabUser } from './gitlab-store.js';
 
 export type { GitlabIssue, GitlabNote, GitlabProject, GitlabUser } from './gitlab-store.js';
 
@@ -22,6 +24,8 @@ export interface GitlabEmulatorOptions {
   projects?: string[];
   /** Clock for `created_at`/`updated_at`, in epoch ms (default `Date.now`). */
   now?: () => number;
+  /** Numeric id of the first project (default 1000); tests sharing one Temporal server pick distinct ones. */
+  firstProjectId?: number;
 }
 
 /** A running GitLab emulator. */
@@ -37,7 +41,12 @@ export interface GitlabEmulator {
   issues(project: string | number): GitlabIssue[];
   /** Notes of one issue, oldest first. */
   notes(project: string | number, iid: number): GitlabNote[];
-  /** Forgets issues, notes, calls and pending failures. */
+  /**
+   * A token that acts as the person `username` instead of the bot, for issues and notes a person
+   * writes (through the real client: `new Gitlab({ host: url, token: gitlab.tokenFor('mallory') })`).
+   */
+  tokenFor(username: string): string;
+  /** Forgets issues, notes, calls and pending failures (tokens of `tokenFor` stay valid). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -66,9 +75,9 @@ function validateTitle(title: unknown): EmulatorResponse | undefined {
  */
 export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Promise<GitlabEmulator> {
   let baseUrl = '';
-  const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now);
+  const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now, opts.firstProjectId);
 
-  const editIssue = (issue: GitlabIssue, p: Params): EmulatorResponse => {
+  const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): EmulatorResponse => {
     if (!EDITABLE.some((k) => p[k] !== undefined)) return error(400, `${EDITABLE.join(', ')} are missing, at least one parameter must be provided`);
     const stateEvent = p.state_event;
     if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen') return error(400, 'state_event does not have a valid value');
@@ -87,7 +96,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       issue.assignee = issue.assignees[0] ?? null;
     }
     const at = store.timestamp();
-    if (stateEvent === 'close' && issue.state === 'opened') Object.assign(issue, { state: 'closed', closed_at: at, closed_by: store.bot });
+    if (stateEvent === 'close' && issue.state === 'opened') Object.assign(issue, { state: 'closed', closed_at: at, closed_by: actor });
     if (stateEvent === 'reopen' && issue.state === 'closed') Object.assign(issue, { state: 'opened', closed_at: null, closed_by: null });
     issue.updated_at = at;
     return json(200, issue);
@@ -96,13 +105,14 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
   const route = (req: EmulatorRequest): EmulatorResponse => {
     const token = req.headers['private-token'] ?? /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token || token === 'glpat-invalid') return message(401, '401 Unauthorized');
+    const actor = store.userOf(String(token));
     const segments = req.path.replace(/^\/api\/v4\/?/, '').split('/').map((s) => decodeURIComponent(s));
     const p: Params = { ...Object.fromEntries(req.query), ...(req.body !== null && typeof req.body === 'object' ? (req.body as Params) : {}) };
     const selfUrl = `${req.origin}${req.path}?${req.query.toString()}`;
     const [root, projectRef, sub, iidText, leaf, ...rest] = segments;
     const { method } = req;
 
-    if (root === 'user' && segments.length === 1 && method === 'GET') return json(200, store.bot);
+    if (root === 'user' && segments.length === 1 && method === 'GET') return json(200, actor);
     if (root !== 'projects' || projectRef === undefined || rest.length > 0) return NOT_FOUND;
     const project = store.project(projectRef);
     if (!project) return message(404, '404 Project Not Found');
@@ -122,14 +132,14 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       if (invalid) return invalid;
       const description = typeof p.description === 'string' ? p.description : null;
       const fields = { title: String(p.title), description, labels: parseLabels(p.labels), assigneeIds: ids(p.assignee_ids ?? p.assignee_id), confidential: bool(p.confidential) };
-      return json(201, store.createIssue(project, fields));
+      return json(201, store.createIssue(project, fields, actor));
     }
 
     const issue = /^\d+$/.test(iidText) ? store.issue(project, Number(iidText)) : undefined;
     if (!issue) return message(404, '404 Not found');
     if (leaf === undefined) {
       if (method === 'GET') return json(200, issue);
-      return method === 'PUT' ? editIssue(issue, p) : NOT_FOUND;
+      return method === 'PUT' ? editIssue(issue, p, actor) : NOT_FOUND;
     }
     if (leaf !== 'notes') return NOT_FOUND;
     if (method === 'GET') {
@@ -141,7 +151,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     if (method !== 'POST') return NOT_FOUND;
     if (p.body === undefined) return error(400, 'body is missing');
     if (typeof p.body !== 'string' || p.body.trim() === '') return message(400, { note: ["can't be blank"] });
-    return json(201, store.addNote(project, issue, p.body, bool(p.internal) || bool(p.confidential)));
+    return json(201, store.addNote(project, issue, p.body, bool(p.internal) || bool(p.confidential), actor));
   };
 
   const server = await startHttpEmulator({
@@ -167,6 +177,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     projects: () => store.allProjects(),
     issues: (project) => projectOf(project).issues,
     notes: (project, iid) => store.notes(projectOf(project), iid),
+    tokenFor: (username) => store.tokenFor(username),
     reset() {
       store.reset();
       server.reset();

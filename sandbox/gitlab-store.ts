@@ -106,18 +106,34 @@ export class GitlabStore {
   private projects: ProjectState[] = [];
   private nextIssueId = 1;
   private nextNoteId = 1;
+  /** People other than the bot, by the token that authenticates as them. */
+  private readonly people = new Map<string, GitlabUser>();
 
   constructor(
     private readonly paths: string[],
     private readonly baseUrl: () => string,
     private readonly now: () => number,
+    private readonly firstProjectId = 1000,
   ) {
     this.reset();
   }
 
-  /** The token owner, author of everything created through the API. */
+  /** The owner of every token but those of {@link tokenFor}: tierflow's own user. */
   get bot(): GitlabUser {
     return this.user(1, 'tierflow-bot', 'tierflow bot');
+  }
+
+  /** A token that authenticates as `username` (a person, not the bot), made on first ask. */
+  tokenFor(username: string): string {
+    const token = `glpat-user-${username}`;
+    if (!this.people.has(token)) this.people.set(token, this.user(500 + this.people.size, username, username));
+    return token;
+  }
+
+  /** The user a token authenticates as: a person of {@link tokenFor}, else the bot. */
+  userOf(token: string): GitlabUser {
+    const person = this.people.get(token);
+    return person ? { ...person, web_url: `${this.baseUrl()}/${person.username}` } : this.bot;
   }
 
   user(id: number, username = `user${id}`, name = `User ${id}`): GitlabUser {
@@ -133,7 +149,7 @@ export class GitlabStore {
     this.nextIssueId = 1;
     this.nextNoteId = 1;
     this.projects = this.paths.map((full, index) => {
-      const id = 1000 + index;
+      const id = this.firstProjectId + index;
       const cut = full.lastIndexOf('/');
       const path = full.slice(cut + 1);
       const namespace = full.slice(0, Math.max(cut, 0));
@@ -159,7 +175,7 @@ export class GitlabStore {
     return state.issues.find((i) => i.iid === iid);
   }
 
-  createIssue(state: ProjectState, fields: { title: string; description: string | null; labels: string[]; assigneeIds: number[]; confidential: boolean }): GitlabIssue {
+  createIssue(state: ProjectState, fields: { title: string; description: string | null; labels: string[]; assigneeIds: number[]; confidential: boolean }, author: GitlabUser = this.bot): GitlabIssue {
     const { project } = state;
     const iid = state.issues.reduce((max, i) => Math.max(max, i.iid), 0) + 1;
     const id = this.nextIssueId++;
@@ -169,7 +185,7 @@ export class GitlabStore {
     const issue: GitlabIssue = {
       id, iid, project_id: project.id, title: fields.title, description: fields.description, state: 'opened',
       created_at: at, updated_at: at, closed_at: null, closed_by: null, labels: addLabels([], fields.labels), milestone: null,
-      assignees, assignee: assignees[0] ?? null, author: this.bot, type: 'ISSUE', issue_type: 'issue', user_notes_count: 0,
+      assignees, assignee: assignees[0] ?? null, author, type: 'ISSUE', issue_type: 'issue', user_notes_count: 0,
       merge_requests_count: 0, upvotes: 0, downvotes: 0, due_date: null, confidential: fields.confidential, discussion_locked: null,
       web_url: `${project.web_url}/-/issues/${iid}`,
       references: { short: `#${iid}`, relative: `#${iid}`, full: `${project.path_with_namespace}#${iid}` },
@@ -183,10 +199,10 @@ export class GitlabStore {
     return state.notes.get(iid) ?? [];
   }
 
-  addNote(state: ProjectState, issue: GitlabIssue, body: string, internal: boolean): GitlabNote {
+  addNote(state: ProjectState, issue: GitlabIssue, body: string, internal: boolean, author: GitlabUser = this.bot): GitlabNote {
     const at = this.timestamp();
     const note: GitlabNote = {
-      id: this.nextNoteId++, type: null, body, attachment: null, author: this.bot, created_at: at, updated_at: at, system: false,
+      id: this.nextNoteId++, type: null, body, attachment: null, author, created_at: at, updated_at: at, system: false,
       noteable_id: issue.id, noteable_type: 'Issue', noteable_iid: issue.iid, project_id: issue.project_id, resolvable: false,
       confidential: internal, internal,
     };

@@ -37,6 +37,8 @@ export interface SandboxOptions {
   gitlabPort?: number;
   /** GitLab project path served (default {@link DEFAULT_GITLAB_PROJECT}). */
   project?: string;
+  /** Its numeric id (default 1000); tests sharing one Temporal server pick distinct ones. */
+  gitlabProjectId?: number;
   usergroups?: SlackUsergroupConfig[];
   channels?: SlackChannel[];
 }
@@ -101,7 +103,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const slack = await createSlackEmulator({ port: opts.slackPort, usergroups: opts.usergroups ?? DEFAULT_USERGROUPS, ...(opts.channels ? { channels: opts.channels } : {}) });
   let gitlab: GitlabEmulator;
   try {
-    gitlab = await createGitlabEmulator({ port: opts.gitlabPort, projects: [opts.project ?? DEFAULT_GITLAB_PROJECT] });
+    gitlab = await createGitlabEmulator({ port: opts.gitlabPort, projects: [opts.project ?? DEFAULT_GITLAB_PROJECT], ...(opts.gitlabProjectId ? { firstProjectId: opts.gitlabProjectId } : {}) });
   } catch (error) {
     await slack.close();
     throw error;

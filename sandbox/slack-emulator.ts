@@ -64,6 +64,19 @@ export interface SlackEmulator {
 }
 
 type Params = Record<string, unknown>;
+
+/** Who a token posts as: our bot, or (by convention) another app or a person. */
+type Poster = Pick<SlackMessage, 'user' | 'bot_id' | 'app_id'>;
+
+/**
+ * Tokens other than ours, for tests of forged messages: `xoxb-other…` posts as another app
+ * (bot `B0OTHERAPP`), `xoxp-…` as a person with a user token (no bot id). Any other token is ours.
+ */
+function posterOf(token: string, ours: Poster): Poster {
+  if (token.startsWith('xoxb-other')) return { user: 'U0OTHERAPP', bot_id: 'B0OTHERAPP', app_id: 'A0OTHERAPP' };
+  if (token.startsWith('xoxp-')) return { user: 'U0MALLORY', app_id: 'A0USERTOKEN' };
+  return ours;
+}
 type Answer = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -135,8 +148,11 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     return { id: channel.id };
   };
 
+  const ours: Poster = { user: botUserId, bot_id: 'B0TIERFLOW', app_id: 'A0TIERFLOW' };
+  let poster: Poster = ours;
+
   const methods: Record<string, (p: Params) => Answer> = {
-    'auth.test': () => ({ ok: true, url: workspace, team: 'tierflow sandbox', user: 'tierflow', team_id: teamId, user_id: botUserId, bot_id: 'B0TIERFLOW', is_enterprise_install: false }),
+    'auth.test': () => ({ ok: true, url: workspace, team: 'tierflow sandbox', user: poster === ours ? 'tierflow' : poster.user.toLowerCase(), team_id: teamId, user_id: poster.user, ...(poster.bot_id ? { bot_id: poster.bot_id } : {}), is_enterprise_install: false }),
     'chat.postMessage': (p) => {
       const channel = channelOf(p);
       if ('error' in channel) return fail(channel.error);
@@ -144,7 +160,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       if (typeof body === 'string') return fail(body);
       if (!body.text && !body.blocks && !body.attachments) return fail('no_text');
       const threadTs = str(p.thread_ts) || undefined;
-      const message: SlackMessage = { channel: channel.id, ts: store.nextTs(), ...body, user: botUserId, bot_id: 'B0TIERFLOW' };
+      const message: SlackMessage = { channel: channel.id, ts: store.nextTs(), ...body, ...poster };
       if (threadTs) message.thread_ts = threadTs;
       if (threadTs && bool(p.reply_broadcast)) message.reply_broadcast = true;
       store.messages.push(message);
@@ -257,6 +273,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       if (auth === 'xoxb-invalid') return json(200, fail('invalid_auth'));
       const scope = SCOPES[method];
       if (auth === 'xoxb-missing-scope' && scope) return json(200, fail('missing_scope', { needed: scope, provided: 'identify' }));
+      poster = posterOf(auth, ours);
       return json(200, handle(p));
     },
   });

@@ -20,7 +20,9 @@ export interface SlackMessage {
   attachments?: unknown[];
   metadata?: SlackMetadata;
   user: string;
-  bot_id: string;
+  /** Absent on messages a person posted (with a user token). */
+  bot_id?: string;
+  app_id?: string;
   reply_broadcast?: boolean;
   /** Set once the message has been updated. */
   edited?: { user: string; ts: string };
@@ -125,7 +127,7 @@ export class SlackStore {
   /** Slack's JSON for a message; metadata only when asked (`include_all_metadata`). */
   toApi(message: SlackMessage, teamId: string, includeMetadata: boolean): Record<string, unknown> {
     const { channel: _channel, metadata, ...rest } = message;
-    const out: Record<string, unknown> = { type: 'message', ...rest, team: teamId, app_id: 'A0TIERFLOW' };
+    const out: Record<string, unknown> = { type: 'message', ...rest, team: teamId };
     if (includeMetadata && metadata) out.metadata = metadata;
     const isParent = message.thread_ts === undefined || message.thread_ts === message.ts;
     const replies = isParent ? this.messages.filter((m) => m.channel === message.channel && m.thread_ts === message.ts && m.ts !== message.ts) : [];

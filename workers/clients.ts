@@ -4,7 +4,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 
 import type { GitlabClient } from '../activities/gitlab.js';
 import { createSingleAttemptRequesterFn } from '../activities/gitlab-requester.js';
-import type { Settings } from './settings.js';
+import { required, type Settings } from './settings.js';
 
 export interface IntegrationClients {
   slack: WebClient;
@@ -24,20 +24,24 @@ export const INTEGRATION_REQUEST_TIMEOUT_MS = 10_000;
  *   lost create answer into a duplicate issue; ours makes one attempt (`activities/gitlab-requester.ts`).
  */
 export function buildClients(settings: Settings, urls: { slackApiUrl?: string; gitlabUrl?: string } = {}): IntegrationClients {
-  const slackApiUrl = urls.slackApiUrl ?? settings.slack.apiUrl ?? undefined;
-  const slack = new WebClient(settings.slack.botToken, {
+  const slack = buildSlackClient(settings, urls.slackApiUrl);
+  const gitlab = new Gitlab({
+    host: urls.gitlabUrl ?? settings.gitlab.url,
+    token: required(settings.gitlab.token, 'GITLAB_TOKEN'),
+    requesterFn: createSingleAttemptRequesterFn({ timeoutMs: INTEGRATION_REQUEST_TIMEOUT_MS }),
+    // The requester bounds every HTTP request; gitbeaker's own timeout would span all pages of a list.
+    queryTimeout: null,
+  });
+  return { slack, gitlab };
+}
+
+/** The Slack client alone (the standalone intake reads user groups with it; it has no GitLab token). */
+export function buildSlackClient(settings: Settings, slackApiUrl = settings.slack.apiUrl ?? undefined): WebClient {
+  return new WebClient(required(settings.slack.botToken, 'SLACK_BOT_TOKEN'), {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     logLevel: LogLevel.ERROR,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: INTEGRATION_REQUEST_TIMEOUT_MS,
   });
-  const gitlab = new Gitlab({
-    host: urls.gitlabUrl ?? settings.gitlab.url,
-    token: settings.gitlab.token,
-    requesterFn: createSingleAttemptRequesterFn({ timeoutMs: INTEGRATION_REQUEST_TIMEOUT_MS }),
-    // The requester bounds every HTTP request; gitbeaker's own timeout would span all pages of a list.
-    queryTimeout: null,
-  });
-  return { slack, gitlab };
 }

@@ -1,7 +1,9 @@
 /**
  * `npm start`: the embedded default. One process runs a Temporal dev server (Web UI on, SQLite in
  * the data folder, our search attributes registered) unless TEMPORAL_ADDRESS is set, the worker,
- * and the intake server; Slack and GitLab are local emulators when their credentials are absent.
+ * the intake server and its metrics listener. With nothing configured (or TIERFLOW_SANDBOX=1) it
+ * runs in sandbox mode, announced: Slack and GitLab are local emulators and everything binds
+ * loopback. Anything else is production mode, which refuses to start with a gap in its settings.
  * Ctrl-C stops all of it cleanly.
  */
 import { join } from 'node:path';
@@ -9,7 +11,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
-import { buildIntake } from '../intake/server.js';
+import { createIntakeMetrics } from '../intake/metrics.js';
+import { createMetricsApp } from '../intake/metrics-server.js';
+import { buildIntake, listenAt } from '../intake/server.js';
+import { createSlackDirectory } from '../intake/slack-directory.js';
 import { loadConfig } from '../registry/load.js';
 import { startSandbox, usergroupsFor } from '../sandbox/index.js';
 import { buildClients } from './clients.js';
@@ -18,7 +23,7 @@ import { createLogger } from './logger.js';
 import { fetchRuntimeMetrics, installRuntimeMetrics } from './metrics.js';
 import { mentionedGroups } from './sandbox-groups.js';
 import { ensureSchedules } from './schedules.js';
-import { describeSettings, loadSettings } from './settings.js';
+import { describeSettings, loadSettings, required, SANDBOX_API_TOKEN, SettingsError } from './settings.js';
 import { createHelpDeskWorker } from './worker.js';
 
 /** What to stop on the way out, newest first. */
@@ -29,16 +34,16 @@ async function stopAll(onError: (err: unknown) => void): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const settings = loadSettings();
+  const settings = loadSettings(process.env, { entry: 'embedded' });
   const logger = createLogger(settings.logLevel);
-  // First, before any connection: the SDK's and the workflows' metrics, appended to the intake's /metrics.
+  // First, before any connection: the SDK's and the workflows' metrics, appended to the metrics listener's.
   const workerMetricsAddress = `127.0.0.1:${await freePort()}`;
   installRuntimeMetrics({ bindAddress: workerMetricsAddress });
   const config = loadConfig(settings.configDir ?? undefined);
   for (const warning of config.warnings) logger.warn(warning);
 
-  const sandboxed = settings.slack.sandbox || settings.gitlab.sandbox;
-  const sandbox = sandboxed ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)) }) : null;
+  const sandboxMode = settings.mode === 'sandbox';
+  const sandbox = sandboxMode ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)) }) : null;
   if (sandbox) stops.unshift(() => sandbox.close());
 
   let devServer: DevServer | null = null;
@@ -56,10 +61,8 @@ async function main(): Promise<void> {
     stops.unshift(() => server.stop());
   }
 
-  const clients = buildClients(settings, {
-    ...(settings.slack.sandbox && sandbox ? { slackApiUrl: sandbox.slack.url } : {}),
-    ...(settings.gitlab.sandbox && sandbox ? { gitlabUrl: sandbox.gitlab.url } : {}),
-  });
+  // Sandbox mode: both Slack and GitLab are the emulators (never one real, one emulated).
+  const clients = buildClients(settings, sandbox ? { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url } : {});
   const connection = await Connection.connect({ address });
   stops.unshift(() => connection.close());
   const client = new Client({ connection, namespace: settings.temporal.namespace });
@@ -69,31 +72,43 @@ async function main(): Promise<void> {
   const worker = await createHelpDeskWorker({
     connection: nativeConnection,
     namespace: settings.temporal.namespace,
-    deps: { config, ...clients, client, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
+    deps: { config, ...clients, client, helpChannel: required(settings.slack.helpChannel, 'SLACK_HELP_CHANNEL'), gitlabProject: settings.gitlab.project },
   });
   const workerDone = worker.run();
   stops.unshift(async () => {
-    worker.shutdown();
+    // The SDK drains the worker on SIGINT/SIGTERM by itself; shutting down a draining worker throws.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone;
   });
 
+  const metrics = createIntakeMetrics();
   const app = buildIntake(settings, client, {
     logger,
-    extraMetrics: () => fetchRuntimeMetrics(workerMetricsAddress),
+    metrics,
+    // Who clicks a Slack button is checked against their Slack user groups (the emulator's in sandbox mode).
+    slackDirectory: createSlackDirectory(clients.slack),
     ...(sandbox ? { sandboxSnapshot: () => sandbox.snapshot() } : {}),
   });
-  await app.listen({ port: settings.port, host: '127.0.0.1' });
+  await app.listen({ port: settings.port, host: settings.host });
   stops.unshift(() => app.close());
+  // Prometheus: the intake's metrics and the worker runtime's, on their own (loopback by default) listener.
+  const metricsApp = createMetricsApp({ metrics, logger, extraMetrics: () => fetchRuntimeMetrics(workerMetricsAddress), loopbackHostsOnly: sandboxMode });
+  const metricsUrl = await listenAt(metricsApp, settings.metricsAddress);
+  stops.unshift(() => metricsApp.close());
 
   logger.info({ settings: describeSettings(settings) }, 'tierflow is running');
   const intakeUrl = `http://localhost:${settings.port}`;
   console.log(`\n  tierflow intake   ${intakeUrl}   (POST /webhooks/requests, GET /requests/:id)`);
+  console.log(`  Metrics           ${metricsUrl}/metrics`);
   if (devServer?.uiUrl) console.log(`  Temporal UI       ${devServer.uiUrl}   (data in ${settings.dataDir})`);
   else console.log(`  Temporal          ${address}`);
   if (sandbox) {
-    const parts = [settings.slack.sandbox ? 'Slack' : null, settings.gitlab.sandbox ? 'GitLab' : null].filter(Boolean).join(' and ');
-    console.log(`  SANDBOX MODE: ${parts} are local emulators (no credentials set); see what they received at ${intakeUrl}/sandbox`);
-    if (!settings.intakeSecret) console.log('  Unsigned webhooks are accepted (INTAKE_SECRET unset); API token: "sandbox"');
+    const unsigned = settings.intakeSecret ? '' : 'unsigned JSON webhooks are accepted (INTAKE_SECRET unset); ';
+    const token = settings.apiToken === SANDBOX_API_TOKEN ? `API token: "${SANDBOX_API_TOKEN}"` : 'API token: API_TOKEN';
+    logger.warn({ mode: 'sandbox' }, `SANDBOX MODE: Slack and GitLab are local emulators, loopback only; ${unsigned}${token}. Not for real use.`);
+    console.log(`  SANDBOX MODE: Slack and GitLab are local emulators; see what they received at ${intakeUrl}/sandbox`);
+    console.log(`  Loopback only. ${unsigned ? 'Unsigned webhooks are accepted (INTAKE_SECRET unset); ' : ''}${token}`);
+    console.log('  (configure Slack, GitLab and secrets for production mode: see README "Modes")');
   }
   console.log('  Ctrl-C stops everything.\n');
 
@@ -110,7 +125,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err) => {
-  console.error(`tierflow failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(err instanceof SettingsError ? err.message : `tierflow failed to start: ${err instanceof Error ? err.message : String(err)}`);
   await stopAll(() => undefined);
   process.exit(1);
 });

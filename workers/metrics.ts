@@ -3,11 +3,11 @@
  * latencies, schedule-to-start, sticky cache, pollers, ...) and the SLA metrics workflows emit
  * through `metricMeter` (see `workflows/sla-metrics.ts`) on a Prometheus endpoint. The runtime is
  * process-wide and must be installed before the first `NativeConnection` or `Worker` is created.
+ * A standalone worker binds `WORKER_METRICS_ADDRESS` (default `127.0.0.1:9464`, loopback: see
+ * `workers/settings.ts`); `npm start` binds a free loopback port and serves the text through the
+ * intake's metrics listener.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-
-/** Where a standalone worker serves `/metrics` when nothing else is configured (OpenTelemetry's Prometheus port). */
-export const DEFAULT_WORKER_METRICS_ADDRESS = '0.0.0.0:9464';
 
 /**
  * Histogram buckets (ms) of the SLA histograms: seconds to weeks of coverage time, so the same
@@ -58,8 +58,8 @@ export function runtimeMetricsUrl(bindAddress: string): string {
 }
 
 /**
- * The runtime's Prometheus text, for the intake's `GET /metrics` to append (the embedded
- * `npm start` serves one endpoint). Never throws: when the exporter cannot be read, the answer is a
+ * The runtime's Prometheus text, for the metrics listener to append (the embedded `npm start`
+ * serves one endpoint, `intake/metrics-server.ts`). Never throws: when the exporter cannot be read, the answer is a
  * comment saying why, so the intake's own metrics are still served.
  */
 export async function fetchRuntimeMetrics(bindAddress: string, timeoutMs = 2_000): Promise<string> {

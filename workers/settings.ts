@@ -1,13 +1,36 @@
 /**
  * The one typed configuration module: every entrypoint reads the environment here, once, and fails
- * at start with a message naming the variable. Defaults are explicit. Secrets are kept out of
- * `describeSettings` so they can never reach a log line.
+ * at start with ONE message naming every missing, malformed or weak variable. Defaults are explicit.
+ * Secrets are kept out of `describeSettings` and out of every error message.
+ *
+ * Modes (DESIGN.md "Contract"; decided in `modes.ts`):
+ * - **sandbox**: asked for by name (`TIERFLOW_SANDBOX=1`), or `npm start` with nothing at all
+ *   configured. Slack and GitLab are the local emulators, the API token is `sandbox` unless
+ *   `API_TOKEN` is given, unsigned JSON webhooks are accepted unless `INTAKE_SECRET` is given, and
+ *   the intake binds loopback only. The standalone intake and worker refuse it.
+ * - **production**: everything else. Every secret the process's enabled parts need is required and
+ *   must be strong (`secret-rules.ts`); intake sources can be switched off with `TIERFLOW_SOURCES`.
  */
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 import { z } from 'zod';
 
+import { decideMode, ENTRY_NAMES, INTAKE_SOURCES, parseListenAddress, type Entry, type IntakeSources, type Mode } from './modes.js';
+import { problemsOfSecrets } from './secret-rules.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
+
+export { CONFIGURING_VARIABLES, INTAKE_SOURCES, isLoopbackHost, parseListenAddress, type Entry, type IntakeSourceName, type IntakeSources, type Mode } from './modes.js';
+
+/** The token the API accepts in sandbox mode when `API_TOKEN` is unset. Documented in the README. */
+export const SANDBOX_API_TOKEN = 'sandbox';
+/** The help channel id used in sandbox mode when `SLACK_HELP_CHANNEL` is unset. */
+export const SANDBOX_HELP_CHANNEL = 'C0ITHELP';
+/** Where the intake listens, and its Prometheus listener (loopback unless configured otherwise). */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9091';
+/** Where a standalone worker's runtime serves its Prometheus metrics (OpenTelemetry's port, loopback). */
+export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
 
 const optionalText = z
   .string()
@@ -15,16 +38,30 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+const listenAddress = (what: string, ipOnly: boolean) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      const parsed = parseListenAddress(v);
+      return parsed !== null && (!ipOnly || isIP(parsed.host) !== 0);
+    }, `expected ${ipOnly ? 'ip' : 'host'}:port for ${what} (e.g. 127.0.0.1:9464${ipOnly ? '' : ' or localhost:9091'})`);
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  HOST: z.string().trim().min(1).default(DEFAULT_HOST),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  METRICS_ADDRESS: listenAddress('the intake metrics listener', false).default(DEFAULT_METRICS_ADDRESS),
+  // The Temporal runtime parses it as a socket address: an IP literal, not a name.
+  WORKER_METRICS_ADDRESS: listenAddress('the worker metrics exporter', true).default(DEFAULT_WORKER_METRICS_ADDRESS),
   PUBLIC_URL: optionalText,
   INTAKE_SECRET: optionalText,
   API_TOKEN: optionalText,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: z.url().optional(),
   SLACK_HELP_CHANNEL: optionalText,
   GITLAB_URL: z.url().optional(),
@@ -36,72 +73,93 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Every variable this module reads (a child process started with settings of its own drops the parent's). */
+export const SETTINGS_VARIABLES: readonly string[] = [...Object.keys(envSchema.shape), 'TIERFLOW_SANDBOX', 'TIERFLOW_SOURCES'];
+
 export interface Settings {
+  mode: Mode;
+  entry: Entry;
+  /** Intake sources switched on (`TIERFLOW_SOURCES`); a switched-off source's routes answer 404. */
+  sources: IntakeSources;
   temporal: { address: string | null; namespace: string; uiPort: number };
+  /** The intake's bind address (`HOST`); loopback unless configured. */
+  host: string;
   port: number;
+  /** `host:port` of the intake's Prometheus listener (`METRICS_ADDRESS`). */
+  metricsAddress: string;
+  /** `ip:port` of a standalone worker's runtime exporter (`WORKER_METRICS_ADDRESS`). */
+  workerMetricsAddress: string;
   publicUrl: string | null;
+  /** Null: unsigned JSON webhooks are accepted (sandbox only), or the webhook source is off. */
   intakeSecret: string | null;
-  apiToken: string;
-  slack: { botToken: string; signingSecret: string | null; apiUrl: string | null; helpChannel: string; sandbox: boolean };
-  gitlab: { url: string; token: string; project: string; webhookSecret: string | null; sandbox: boolean };
+  /** Null only where the process serves no API (a standalone worker). */
+  apiToken: string | null;
+  slack: { botToken: string | null; signingSecret: string | null; appToken: string | null; apiUrl: string | null; helpChannel: string | null };
+  gitlab: { url: string; token: string | null; project: string; webhookSecret: string | null };
   configDir: string | null;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
-/** Thrown when the environment is unusable; the message names every bad variable. */
+/** Thrown when the environment is unusable; the message names every bad variable, never a secret. */
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-/** The token the API accepts in sandbox mode when `API_TOKEN` is unset. Documented in the README. */
-export const SANDBOX_API_TOKEN = 'sandbox';
-/** The help channel id used when Slack is sandboxed and `SLACK_HELP_CHANNEL` is unset. */
-export const SANDBOX_HELP_CHANNEL = 'C0ITHELP';
-
 /**
- * Reads and validates the environment.
- * @example loadSettings({ PORT: '3000' }).slack.sandbox // true: no SLACK_BOT_TOKEN
+ * Reads and validates the environment for one entrypoint.
+ * @example loadSettings({}, { entry: 'embedded' }).mode // 'sandbox': nothing is configured
+ * @example loadSettings({ INTAKE_SECRET: '…' }, { entry: 'intake' }) // throws, naming API_TOKEN, TEMPORAL_ADDRESS, …
  */
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Settings {
+  const { entry } = opts;
   // An empty variable means unset (compose files and shells often pass `VAR=`).
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1].trim() !== '').map(([k, v]) => [k, v.trim()]),
+  );
+  const problems: string[] = [];
   const parsed = envSchema.safeParse(given);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new SettingsError(`invalid environment: ${problems}`);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')} is malformed: ${i.message}`));
+
+  const { mode, sources, problems: modeProblems } = decideMode(given, entry);
+  problems.push(...modeProblems);
+  // Strength applies to every secret given, whatever the mode (sandbox refuses most of them above).
+  problems.push(...problemsOfSecrets(given));
+
+  if (problems.length > 0 || !parsed.success) {
+    const hints = [
+      ...(entry !== 'worker' && mode === 'production' ? [`an intake source you do not use can be switched off: TIERFLOW_SOURCES lists those on, default ${INTAKE_SOURCES.join(',')}`] : []),
+      ...(entry === 'embedded' && mode === 'production' ? ['sandbox mode: npm start with nothing configured, or TIERFLOW_SANDBOX=1 alone'] : []),
+    ];
+    const hint = hints.map((h) => `\n(${h})`).join('');
+    throw new SettingsError(`tierflow cannot start (${mode} mode, ${ENTRY_NAMES[entry]}):\n  - ${problems.join('\n  - ')}${hint}`);
   }
   const e = parsed.data;
-  const slackSandbox = !e.SLACK_BOT_TOKEN;
-  const gitlabSandbox = !e.GITLAB_TOKEN;
-  const sandbox = slackSandbox || gitlabSandbox;
-  const missing: string[] = [];
-  if (!slackSandbox && !e.SLACK_HELP_CHANNEL) missing.push('SLACK_HELP_CHANNEL (required with SLACK_BOT_TOKEN)');
-  if (!slackSandbox && !e.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET (required with SLACK_BOT_TOKEN)');
-  if (!sandbox && !e.API_TOKEN) missing.push('API_TOKEN (required outside sandbox mode)');
-  if (!sandbox && !e.INTAKE_SECRET) missing.push('INTAKE_SECRET (required outside sandbox mode)');
-  if (!gitlabSandbox && !e.GITLAB_WEBHOOK_SECRET) missing.push('GITLAB_WEBHOOK_SECRET (required with GITLAB_TOKEN)');
-  if (missing.length > 0) throw new SettingsError(`missing environment: ${missing.join('; ')}`);
-
+  const sandbox = mode === 'sandbox';
   return {
+    mode,
+    entry,
+    sources,
     temporal: { address: e.TEMPORAL_ADDRESS ?? null, namespace: e.TEMPORAL_NAMESPACE, uiPort: e.TEMPORAL_UI_PORT },
+    host: e.HOST,
     port: e.PORT,
+    metricsAddress: e.METRICS_ADDRESS,
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     publicUrl: e.PUBLIC_URL ?? null,
     intakeSecret: e.INTAKE_SECRET ?? null,
-    apiToken: e.API_TOKEN ?? SANDBOX_API_TOKEN,
+    apiToken: e.API_TOKEN ?? (sandbox ? SANDBOX_API_TOKEN : null),
     slack: {
-      botToken: e.SLACK_BOT_TOKEN ?? 'xoxb-sandbox',
+      botToken: e.SLACK_BOT_TOKEN ?? (sandbox ? 'xoxb-sandbox' : null),
       signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+      appToken: e.SLACK_APP_TOKEN ?? null,
       apiUrl: e.SLACK_API_URL ?? null,
-      helpChannel: e.SLACK_HELP_CHANNEL ?? SANDBOX_HELP_CHANNEL,
-      sandbox: slackSandbox,
+      helpChannel: e.SLACK_HELP_CHANNEL ?? (sandbox ? SANDBOX_HELP_CHANNEL : null),
     },
     gitlab: {
       url: e.GITLAB_URL ?? 'https://gitlab.com',
-      token: e.GITLAB_TOKEN ?? 'glpat-sandbox',
+      token: e.GITLAB_TOKEN ?? (sandbox ? 'glpat-sandbox' : null),
       project: e.GITLAB_PROJECT,
       webhookSecret: e.GITLAB_WEBHOOK_SECRET ?? null,
-      sandbox: gitlabSandbox,
     },
     configDir: e.TIERFLOW_CONFIG ?? null,
     dataDir: e.TIERFLOW_DATA_DIR ?? join(PROJECT_ROOT, '.data'),
@@ -109,15 +167,30 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/**
+ * A setting `loadSettings` guarantees for this entrypoint, narrowed to non-null (a code path that
+ * asks for one its entry does not need fails here, naming the variable).
+ */
+export function required<T>(value: T | null, name: string): T {
+  if (value === null) throw new SettingsError(`${name} is missing`);
+  return value;
+}
+
 /** A loggable summary with no secrets in it. */
 export function describeSettings(s: Settings): Record<string, unknown> {
+  const sandbox = s.mode === 'sandbox';
   return {
+    mode: s.mode,
+    entry: s.entry,
+    sources: INTAKE_SOURCES.filter((name) => s.sources[name]),
     temporal: s.temporal.address ?? 'embedded dev server',
     namespace: s.temporal.namespace,
+    host: s.host,
     port: s.port,
-    slack: s.slack.sandbox ? 'sandbox' : { apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/', helpChannel: s.slack.helpChannel },
-    gitlab: s.gitlab.sandbox ? 'sandbox' : { url: s.gitlab.url, project: s.gitlab.project },
-    intakeSignature: s.intakeSecret ? 'required' : 'not required (sandbox)',
+    metrics: s.metricsAddress,
+    slack: sandbox ? 'sandbox emulator' : { apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/', helpChannel: s.slack.helpChannel },
+    gitlab: sandbox ? 'sandbox emulator' : { url: s.gitlab.url, project: s.gitlab.project },
+    intakeSignature: s.intakeSecret ? 'required' : s.sources.webhook && sandbox ? 'not required (sandbox)' : 'n/a',
     config: s.configDir ?? 'built-in registry',
   };
 }

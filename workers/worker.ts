@@ -11,9 +11,9 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { loadConfig } from '../registry/load.js';
 import { HELP_REQUEST_TASK_QUEUE } from '../workflows/contracts.js';
 import { buildClients } from './clients.js';
-import { DEFAULT_WORKER_METRICS_ADDRESS, installRuntimeMetrics } from './metrics.js';
+import { installRuntimeMetrics } from './metrics.js';
 import { ensureSchedules } from './schedules.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, required, SettingsError } from './settings.js';
 
 /** Path of the workflow entry the bundler starts from. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -43,24 +43,25 @@ export async function createHelpDeskWorker(opts: HelpDeskWorkerOptions): Promise
   });
 }
 
+/**
+ * The standalone worker: production mode only (`loadSettings` refuses sandbox mode and names every
+ * missing or weak variable: TEMPORAL_ADDRESS, SLACK_BOT_TOKEN, SLACK_HELP_CHANNEL, GITLAB_TOKEN).
+ */
 async function main(): Promise<void> {
-  const settings = loadSettings();
-  if (!settings.temporal.address) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start embeds one)');
-  if (settings.slack.sandbox || settings.gitlab.sandbox) {
-    throw new Error('a standalone worker needs SLACK_BOT_TOKEN and GITLAB_TOKEN (sandbox mode runs only under npm start)');
-  }
+  const settings = loadSettings(process.env, { entry: 'worker' });
+  const address = required(settings.temporal.address, 'TEMPORAL_ADDRESS');
   const config = loadConfig(settings.configDir ?? undefined);
   const clients = buildClients(settings);
-  // Before the first connection: Prometheus scrapes the SDK's and the SLA metrics at :9464/metrics.
-  installRuntimeMetrics({ bindAddress: DEFAULT_WORKER_METRICS_ADDRESS });
-  const connection = await NativeConnection.connect({ address: settings.temporal.address });
-  const clientConnection = await Connection.connect({ address: settings.temporal.address });
+  // Before the first connection: Prometheus scrapes the SDK's and the SLA metrics at WORKER_METRICS_ADDRESS/metrics.
+  installRuntimeMetrics({ bindAddress: settings.workerMetricsAddress });
+  const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
   await ensureSchedules(client);
   const worker = await createHelpDeskWorker({
     connection,
     namespace: settings.temporal.namespace,
-    deps: { config, ...clients, client, helpChannel: settings.slack.helpChannel, gitlabProject: settings.gitlab.project },
+    deps: { config, ...clients, client, helpChannel: required(settings.slack.helpChannel, 'SLACK_HELP_CHANNEL'), gitlabProject: settings.gitlab.project },
   });
   await worker.run();
   await connection.close();
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(err instanceof SettingsError ? err.message : `tierflow worker failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 }

@@ -35,7 +35,7 @@ export interface HelpRequestInput {
   /** The Slack message that asked (top-level in the help channel, or a slash command's channel): the request's thread is that message. */
   slackMessage?: { channel: string; ts: string };
   /** The GitLab issue that asked (opened in the tracker): it is the request's tracker issue. */
-  gitlabIssue?: { iid: number; url: string };
+  gitlabIssue?: { iid: number; url: string; projectId?: number };
   /** Continue-as-new after this many history events (default 2,000; tests lower it). */
   historyLimit?: number;
 }
@@ -66,6 +66,9 @@ export interface CarriedRequest {
 }
 
 export const statusQuery = defineQuery<RequestStatusView>('status');
+
+/** The failure type an action's Update validator throws for a transition the state does not allow (HTTP 409). */
+export const INVALID_TRANSITION = 'InvalidTransition';
 
 type ActionUpdate = UpdateDefinition<RequestStatusView, [ActionArgs]>;
 type ActionSignal = SignalDefinition<[ActionArgs]>;

@@ -24,11 +24,12 @@ import type { Activities } from '../activities/index.js';
 import { formatInstant } from '../domain/calendar.js';
 import { ACTIONS, applyAction, refusal, type ActionArgs, type ActionContext } from '../domain/request-actions.js';
 import { nextWakeUp, onTimersDue } from '../domain/request-timers.js';
-import { openRequest, isActive, record, type Decision, type Effect, type RequestState } from '../domain/request.js';
+import { openRequest, isActive, record, upgradeState, type Decision, type Effect, type RequestState } from '../domain/request.js';
 import { describeState, toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import {
   ACTION_SIGNALS,
   ACTION_UPDATES,
+  INVALID_TRANSITION,
   statusQuery,
   type CarriedRequest,
   type HelpRequestInput,
@@ -77,11 +78,11 @@ function routingView(input: HelpRequestInput): RequestStatusView {
     clocks: [],
     links: { slackThread: null, gitlabIssue: input.gitlabIssue?.url ?? null },
     timeline: [],
+    timelineCounts: {},
+    timelineOmitted: 0,
   };
 }
 
-/** The error type a validator throws for a transition the state does not allow. */
-export const INVALID_TRANSITION = 'InvalidTransition';
 const DEFAULT_HISTORY_LIMIT = 2_000;
 
 export async function helpRequestWorkflow(input: HelpRequestInput, carried?: CarriedRequest): Promise<RequestStatusView> {
@@ -92,7 +93,7 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   const pending: Effect[] = [];
   let state: RequestState;
   if (carried) {
-    state = carried.state;
+    state = upgradeState(carried.state);
   } else {
     // Clocks start when the request was accepted (the workflow's start), not when a busy worker
     // first got to it.
@@ -215,7 +216,7 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
         const issue = await integrations.createTrackerIssue.executeWithOptions({ ...INTEGRATION, summary: `GitLab: open the Tier ${state.tier} issue` }, [
           { state: snapshot(), reason: effect.reason, slackThread: links.slackThread },
         ]);
-        state = { ...state, links: { ...state.links, gitlabIssueIid: issue.iid, gitlabIssue: issue.webUrl } };
+        state = { ...state, links: { ...state.links, gitlabIssueIid: issue.iid, gitlabProjectId: issue.projectId ?? null, gitlabIssue: issue.webUrl } };
         return;
       }
       case 'thread_reply':

@@ -17,6 +17,11 @@ export const SlaBreachedKey = defineSearchAttributeKey('SlaBreached', SearchAttr
 export const SlaDueAtKey = defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME);
 /** `<channel>/<thread ts>` of the request's Slack thread: how a thread reply finds its request. */
 export const SlackThreadKey = defineSearchAttributeKey('SlackThread', SearchAttributeType.KEYWORD);
+/**
+ * `<numeric project id>#<iid>` of the request's tracker issue, as GitLab reported them to tierflow
+ * (never read from text a user can write): how a GitLab hook or the reconciliation finds its request.
+ */
+export const TrackerIssueKey = defineSearchAttributeKey('TrackerIssue', SearchAttributeType.KEYWORD);
 
 /** Every search attribute tierflow upserts, for registration on a server. */
 export const SEARCH_ATTRIBUTE_KEYS = [
@@ -28,7 +33,30 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   SlaBreachedKey,
   SlaDueAtKey,
   SlackThreadKey,
+  TrackerIssueKey,
 ] as const;
+
+/**
+ * The `TrackerIssue` value of an issue, or null unless both parts are positive integers (so the
+ * value can stand quoted in a visibility query: it holds nothing but digits and `#`).
+ * @example trackerIssueValue(1000, 7) // '1000#7'
+ */
+export function trackerIssueValue(projectId: unknown, iid: unknown): string | null {
+  const valid = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+  return valid(projectId) && valid(iid) ? `${projectId}#${iid}` : null;
+}
+
+/**
+ * The visibility query for the help requests that record any of these tracker issues (values of
+ * {@link trackerIssueValue}), running or not; runs that continued as new are left out, so each
+ * request appears once. Throws on a value that is not `<digits>#<digits>`.
+ * @example trackerIssueQuery(['1000#7']) // "TrackerIssue IN ('1000#7') AND WorkflowType = 'helpRequestWorkflow' AND …"
+ */
+export function trackerIssueQuery(values: readonly string[]): string {
+  if (values.length === 0 || values.some((v) => !/^[0-9]{1,16}#[0-9]{1,16}$/.test(v))) throw new RangeError('tracker issue values must be <project id>#<iid>');
+  const list = values.map((v) => `'${v}'`).join(', ');
+  return `${TrackerIssueKey.name} IN (${list}) AND WorkflowType = 'helpRequestWorkflow' AND ExecutionStatus != 'ContinuedAsNew'`;
+}
 
 /**
  * The search attributes of a request as it stands: what the Temporal UI filters on.
@@ -45,5 +73,6 @@ export function searchAttributesOf(state: RequestState, calendar: CoverageCalend
     { key: SlaBreachedKey, value: state.slaBreached },
     { key: SlaDueAtKey, value: due.length > 0 ? new Date(Math.min(...due)) : null },
     { key: SlackThreadKey, value: state.links.slackChannel && state.links.slackTs ? `${state.links.slackChannel}/${state.links.slackTs}` : null },
+    { key: TrackerIssueKey, value: trackerIssueValue(state.links.gitlabProjectId, state.links.gitlabIssueIid) },
   ];
 }

@@ -45,7 +45,9 @@ function hasStopped(clock: SlaClock): boolean {
  * @example slaObservations(open, acknowledged, calendar) // [{ kind: 'histogram', name: 'tierflow_time_to_first_response', valueMs: 600000, ... }]
  */
 export function slaObservations(before: RequestState, after: RequestState, calendar: CoverageCalendar): SlaObservation[] {
-  const added: TimelineEntry[] = after.timeline.slice(before.timeline.length);
+  // The timeline is bounded (old entries drop out), so what a decision added is counted by totals.
+  const addedCount = after.timelineTotal - before.timelineTotal;
+  const added: TimelineEntry[] = addedCount > 0 ? after.timeline.slice(-addedCount) : [];
   const base = (tier: number): Tags => ({ tier: String(tier), system: before.system?.id ?? 'unknown', priority: before.priority });
   const out: SlaObservation[] = [];
   const firstOf = (action: string) => added.find((e) => e.action === action);

@@ -2,7 +2,8 @@
  * fast-check arbitraries of bad (and some good) input for one intake route: methods, path
  * parameters, query strings, content types and encodings, bodies (random JSON, mutated real
  * payloads, huge fields, deep nesting, invalid UTF-8, UTF-16, BOMs, raw bytes, forms) and
- * credentials (valid, wrong, malformed, stale, absent).
+ * credentials (valid, wrong, malformed, stale, absent; for the JSON intake every way its
+ * `t=…,v1=…` header can be wrong, secret rotation and bodies altered after signing).
  */
 import { createHmac } from 'node:crypto';
 
@@ -18,7 +19,7 @@ export const FUZZ_SECRETS = {
   slack: 'fuzz-slack-signing-secret',
   gitlab: 'fuzz-gitlab-webhook-secret',
 } as const;
-/** The app's "now" (Slack timestamps are checked against it): Monday 2025-01-06 10:00 UTC. */
+/** The app's "now" (Slack and JSON intake timestamps are checked against it): Monday 2025-01-06 10:00 UTC. */
 export const FUZZ_NOW_MS = Date.UTC(2025, 0, 6, 10);
 export const FUZZ_HELP_CHANNEL = 'C0ITHELP';
 export const FUZZ_TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
@@ -144,17 +145,76 @@ function paramValue(name: string): fc.Arbitrary<string> {
   return fc.oneof(fc.string({ maxLength: 20 }).map(encodeURIComponent), junk);
 }
 
+/**
+ * How a JSON intake case signs (`X-Tierflow-Signature: t=…,v1=…`): validly (at any time inside the
+ * window, with rotated secrets, upper-case hex, elements reordered) or not (another secret, an
+ * altered body, outside the window either way, at the window's edge, the retired body-only form,
+ * and malformed headers).
+ */
+export const INTAKE_CREDENTIAL_MODES = [
+  'valid', 'valid', 'valid', 'rotated', 'upper', 'reordered', 'edge',
+  'wrong', 'other-body', 'stale', 'future', 'sha256', 'missing-t', 'missing-v1', 'non-hex', 'duplicate-t',
+  'huge-t', 'huge-v1', 'too-many-v1', 'ms-t', 'spaced', 'none',
+] as const;
+const COMMON_CREDENTIAL_MODES = ['valid', 'valid', 'valid', 'upper', 'wrong', 'other-body', 'malformed', 'stale', 'none', 'none'] as const;
+
+/** `X-Tierflow-Signature` for `raw` in `mode`; `skew` (any natural number) varies times and positions. */
+function intakeSignature(raw: Buffer, mode: string, skew: number): string | undefined {
+  const nowS = Math.floor(FUZZ_NOW_MS / 1000);
+  const ts = { stale: nowS - 301 - skew, future: nowS + 301 + skew, edge: nowS + [-301, -300, 300, 301][skew % 4]! }[mode] ?? nowS + (skew % 601) - 300;
+  const v1 = (secret: string = FUZZ_SECRETS.intake, t: number | string = ts, body: Buffer = raw) => hmac(secret, `${t}.`, body);
+  const good = `t=${ts},v1=${v1()}`;
+  switch (mode) {
+    case 'none':
+      return undefined;
+    case 'rotated': {
+      const entries = [v1('retired-secret-1'), v1('retired-secret-2'), v1('retired-secret-3')];
+      entries[skew % 3] = v1();
+      return `t=${ts},${entries.map((e) => `v1=${e}`).join(',')}`;
+    }
+    case 'upper':
+      return `t=${ts},v1=${v1().toUpperCase()}`;
+    case 'reordered':
+      return `v1=${v1()},t=${ts}`;
+    case 'wrong':
+      return `t=${ts},v1=${v1('not-the-secret')}`;
+    case 'other-body':
+      return `t=${ts},v1=${v1(FUZZ_SECRETS.intake, ts, Buffer.concat([raw, Buffer.from(' ')]))}`;
+    case 'sha256':
+      return `sha256=${hmac(FUZZ_SECRETS.intake, raw)}`;
+    case 'missing-t':
+      return `v1=${v1()}`;
+    case 'missing-v1':
+      return `t=${ts}`;
+    case 'non-hex':
+      return `t=${ts},v1=${v1().slice(0, 63)}g`;
+    case 'duplicate-t':
+      return skew % 2 ? `${good},t=${ts}` : `t=${ts - 1000},${good}`;
+    case 'huge-t':
+      return `t=${'9'.repeat(13 + (skew % 2_000))},v1=${v1()}`;
+    case 'huge-v1':
+      return `${good}${'0'.repeat(1 + (skew % 6_000))}`;
+    case 'too-many-v1':
+      return `t=${ts}${`,v1=${v1()}`.repeat(9 + (skew % 20))}`;
+    case 'ms-t':
+      return `t=${ts * 1000},v1=${v1(FUZZ_SECRETS.intake, ts * 1000)}`;
+    case 'spaced':
+      return `t=${ts}, v1=${v1()}`;
+    default:
+      return good;
+  }
+}
+
 /** The credential headers for a case, valid or deliberately not. */
-function credentialHeaders(route: Route, body: Buffer | undefined, mode: string, skewSeconds: number): Record<string, string> {
+export function credentialHeaders(route: Route, body: Buffer | undefined, mode: string, skewSeconds: number): Record<string, string> {
   const raw = body ?? Buffer.alloc(0);
   const nowS = Math.floor(FUZZ_NOW_MS / 1000);
   const wrongBody = Buffer.concat([raw, Buffer.from(' ')]);
   if (mode === 'none') return {};
   switch (authSchemeOf(route)) {
     case 'intake-hmac': {
-      const good = `sha256=${hmac(FUZZ_SECRETS.intake, raw)}`;
-      const value = { valid: good, upper: good.toUpperCase().replace('SHA256=', 'sha256='), wrong: `sha256=${hmac('not-the-secret', raw)}`, 'other-body': `sha256=${hmac(FUZZ_SECRETS.intake, wrongBody)}`, malformed: 'sha256=zz', stale: 'sha1=abc' }[mode] ?? good;
-      return { 'x-tierflow-signature': value };
+      const value = intakeSignature(raw, mode, skewSeconds);
+      return value === undefined ? {} : { 'x-tierflow-signature': value };
     }
     case 'bearer':
       return { authorization: { valid: `Bearer ${FUZZ_SECRETS.apiToken}`, upper: `bearer ${FUZZ_SECRETS.apiToken}`, wrong: 'Bearer wrong-token', 'other-body': `Basic ${Buffer.from('a:b').toString('base64')}`, malformed: 'Bearer', stale: `Bearer ${FUZZ_SECRETS.apiToken}x` }[mode] ?? '' };
@@ -177,7 +237,7 @@ export function casesFor(route: Route): fc.Arbitrary<FuzzCase> {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const method = fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') });
   const query = fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('?x=1', `?${'a'.repeat(5_000)}=1`, '?%zz', '?__proto__[x]=1', '?a=1&a=2', '?') });
-  const credential = fc.constantFrom('valid', 'valid', 'valid', 'upper', 'wrong', 'other-body', 'malformed', 'stale', 'none', 'none');
+  const credential = fc.constantFrom<string>(...(authSchemeOf(route) === 'intake-hmac' ? INTAKE_CREDENTIAL_MODES : COMMON_CREDENTIAL_MODES));
   const extra = fc.dictionary(fc.constantFrom('idempotency-key', 'x-forwarded-for', 'content-encoding', 'transfer-encoding-x', 'x-slack-retry-num', 'x-gitlab-event', 'accept', 'x-request-id', 'cookie'), fc.oneof(printable(), fc.integer({ min: 1_000, max: 8_000 }).map((n) => 'h'.repeat(n)), fc.constantFrom('gzip', 'br', 'identity', 'Issue Hook', '1')), { maxKeys: 3 });
   return fc
     .tuple(method, fc.tuple(...params.map(paramValue)), query, bodyFor(route), credential, fc.nat(1_000_000), extra)

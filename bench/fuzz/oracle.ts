@@ -1,7 +1,9 @@
 /**
  * What every fuzz case must satisfy: no 5xx, no crash, and nothing accepted or passed on to
  * Temporal without a valid credential — the credential re-checked here independently of the
- * intake's own code (its HMACs recomputed, its token compared).
+ * intake's own code (its HMACs recomputed, its token compared). For the JSON intake, whose scheme
+ * this file states in full, also: a valid signature is never refused, and a replay of an accepted
+ * delivery lands on the same request.
  */
 import { createHmac } from 'node:crypto';
 
@@ -25,7 +27,7 @@ export function hasValidCredential(scheme: AuthScheme, c: FuzzCase): boolean {
     case 'public':
       return true;
     case 'intake-hmac':
-      return (h['x-tierflow-signature'] ?? '').toLowerCase() === `sha256=${hex(FUZZ_SECRETS.intake, raw)}`;
+      return validIntakeSignature(h['x-tierflow-signature'], raw);
     case 'bearer':
       return /^bearer\s+(.+)$/i.exec(h.authorization ?? '')?.[1]?.trim() === FUZZ_SECRETS.apiToken;
     case 'slack-v0': {
@@ -40,7 +42,31 @@ export function hasValidCredential(scheme: AuthScheme, c: FuzzCase): boolean {
   }
 }
 
-export type ViolationKind = '5xx' | 'accepted without valid credential' | 'reached Temporal without valid credential' | 'inject threw';
+/**
+ * The JSON intake's scheme, as the contract states it: `t=<unix seconds>,v1=<64 hex>` elements,
+ * comma-separated in any order, exactly one `t` within 300 s of now, one to eight `v1`, nothing
+ * else, at most 1024 characters; valid when a `v1` is the HMAC-SHA256 of `"<t>.<raw body>"`.
+ */
+function validIntakeSignature(header: string | undefined, raw: Buffer): boolean {
+  if (header === undefined || header.length > 1024) return false;
+  const elements = header.split(',');
+  const ts = elements.filter((e) => e.startsWith('t=')).map((e) => e.slice(2));
+  const v1s = elements.filter((e) => e.startsWith('v1=')).map((e) => e.slice(3));
+  if (ts.length !== 1 || v1s.length < 1 || v1s.length > 8 || ts.length + v1s.length !== elements.length) return false;
+  const t = ts[0]!;
+  if (!/^[1-9][0-9]{0,11}$/.test(t) || Math.abs(Math.floor(FUZZ_NOW_MS / 1000) - Number(t)) > 300) return false;
+  if (!v1s.every((v) => /^[0-9a-fA-F]{64}$/.test(v))) return false;
+  const expected = hex(FUZZ_SECRETS.intake, `${t}.`, raw);
+  return v1s.some((v) => v.toLowerCase() === expected);
+}
+
+export type ViolationKind =
+  | '5xx'
+  | 'accepted without valid credential'
+  | 'reached Temporal without valid credential'
+  | 'refused a valid signature'
+  | 'replay made another request'
+  | 'inject threw';
 
 export interface Violation {
   kind: ViolationKind;
@@ -95,7 +121,29 @@ export async function runCase(app: FastifyInstance, routes: Route[], c: FuzzCase
   }
   if (!valid && status >= 200 && status < 300 && scheme !== 'public') return fail('accepted without valid credential', bodyText);
   if (!valid && made.length > 0) return fail('reached Temporal without valid credential', made.map((m) => m.method).join(', '));
+  if (scheme === 'intake-hmac' && valid && status === 401) return fail('refused a valid signature', bodyText);
+  if (scheme === 'intake-hmac' && status === 202) {
+    const replay = await replayOf(app, c, idOf(bodyText));
+    if (replay) return fail('replay made another request', replay);
+  }
   return { status, shapeless, violation: null, unavailable: false };
+}
+
+const idOf = (text: string): unknown => {
+  try {
+    return (JSON.parse(text) as { id?: unknown }).id;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Sends an accepted JSON intake case again, byte for byte; what went wrong, or null when it found the same request. */
+async function replayOf(app: FastifyInstance, c: FuzzCase, id: unknown): Promise<string | null> {
+  const again = await app.inject({ method: c.method as 'POST', url: c.url, headers: c.headers, ...(c.body !== undefined ? { payload: c.body } : {}) });
+  if (again.statusCode === 503 && again.headers['retry-after'] !== undefined) return null;
+  const replayedId = idOf(again.body);
+  if (again.statusCode !== 202 || typeof id !== 'string' || replayedId !== id) return `first ${String(id)}, replay ${again.statusCode} ${String(replayedId)}`;
+  return null;
 }
 
 function hasErrorField(text: string): boolean {

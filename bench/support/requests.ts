@@ -9,7 +9,8 @@ import type { Client } from '@temporalio/client';
 import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
 import { requestIdFromMarker } from '../../activities/gitlab-text.js';
 import type { Priority, RequestType } from '../../domain/types.js';
-import { signBody } from '../../intake/signature.js';
+import { requestIdFor } from '../../intake/request-id.js';
+import { signRequest } from '../../intake/signature.js';
 import { helpRequestStartOptions } from '../../intake/temporal-gateway.js';
 import type { HelpRequestInput, RequestStatusView } from '../../workflows/contracts.js';
 import { API_TOKEN, HELP_CHANNEL, INTAKE_SECRET, TRACKER, type Stack } from './stack.js';
@@ -22,7 +23,7 @@ export interface RequestSpec {
 }
 
 /** The request id the intake derives from an idempotency key (`intake/request-id.ts`). */
-export const requestIdOf = (key: string) => `req-json-${key}`;
+export const requestIdOf = (key: string) => requestIdFor('json', key);
 
 /** A valid JSON intake body. */
 export function webhookBody(spec: RequestSpec): Record<string, unknown> {
@@ -50,7 +51,7 @@ export async function postWebhook(intakeUrl: string, spec: RequestSpec): Promise
   try {
     const res = await fetch(`${intakeUrl}/webhooks/requests`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signBody(INTAKE_SECRET, raw) },
+      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(INTAKE_SECRET, raw, Date.now() / 1000) },
       body: raw,
     });
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;

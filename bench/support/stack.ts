@@ -20,12 +20,15 @@ import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
 import { freePort, startDevServer, type DevServer } from '../../workers/dev-server.js';
 import { mentionedGroups } from '../../workers/sandbox-groups.js';
+import { SETTINGS_VARIABLES } from '../../workers/settings.js';
 import { WORKFLOWS_PATH, type WorkerTuning } from '../../workers/worker.js';
+import { emulatorEnv, strongSecret } from './emulator-env.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import type { WorkerProcessMessage, WorkerProcessSpec } from './worker-process.js';
 
-export const INTAKE_SECRET = 'bench-intake-secret';
-export const API_TOKEN = 'bench-api-token';
+/** The intake's secrets: strong and fresh per process, as production requires. */
+export const INTAKE_SECRET = strongSecret();
+export const API_TOKEN = strongSecret();
 export const HELP_CHANNEL = 'C0ITHELP';
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
 
@@ -114,14 +117,22 @@ function readRss(pid: number): { rss: number; peak: number } {
   }
 }
 
+/** Our environment without any tierflow setting (a developer's shell may hold some), plus `settings`. */
+function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SETTINGS_VARIABLES.includes(name)));
+  return { ...inherited, ...settings };
+}
+
 /**
- * Starts a worker process from `specFile` and waits until it polls. Its output (the SDK's warnings
+ * Starts a worker process from `specFile` with the tierflow settings `env` (a production
+ * environment, see `emulator-env.ts`) and waits until it polls. Its output (the SDK's warnings
  * about failed activity attempts, expected under faults) goes to `logFile`, or to ours if null.
  */
-export async function spawnWorker(specFile: string, logFile: string | null, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
+export async function spawnWorker(specFile: string, env: Record<string, string>, logFile: string | null, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
   // BENCH_WORKER_NODE_ARGS: extra Node flags for the worker (e.g. `--cpu-prof`), for profiling a run.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER_ENTRY, specFile], {
+    env: childEnv(env),
     stdio: logFile ? ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a'), 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -197,23 +208,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const configFile = join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify(opts.config));
     const workerMetricsAddress = opts.workerMetrics ? `127.0.0.1:${await freePort()}` : null;
-    const spec: WorkerProcessSpec = {
-      address,
-      namespace,
-      taskQueue,
-      slackApiUrl: sandbox.slack.url,
-      gitlabUrl: sandbox.gitlab.url,
-      helpChannel: HELP_CHANNEL,
-      gitlabProject: TRACKER,
-      configFile,
-      bundlePath: await workflowBundlePath(dir),
-      metricsAddress: workerMetricsAddress,
-      tuning: opts.tuning ?? {},
+    const spec: WorkerProcessSpec = { taskQueue, configFile, bundlePath: await workflowBundlePath(dir), metrics: workerMetricsAddress !== null, tuning: opts.tuning ?? {} };
+    // A standalone worker's production settings, with Slack and GitLab at the emulators.
+    const workerEnv = {
+      ...emulatorEnv({ temporalAddress: address, namespace, slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url, helpChannel: HELP_CHANNEL, project: TRACKER }),
+      ...(workerMetricsAddress ? { WORKER_METRICS_ADDRESS: workerMetricsAddress } : {}),
     };
     const specFile = join(dir, 'worker.json');
     writeFileSync(specFile, JSON.stringify(spec));
     const workerLog = opts.workerOutput === 'inherit' ? null : join(tmpdir(), `tierflow-bench-worker-${process.pid}-${Date.now().toString(36)}.log`);
-    let worker = await spawnWorker(specFile, workerLog);
+    let worker = await spawnWorker(specFile, workerEnv, workerLog);
     stops.push(() => worker.kill('SIGTERM'));
 
     const proxy = opts.intakeProxy ? await startTcpProxy(address) : null;
@@ -250,7 +254,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       workerLog,
       async restartWorker() {
         await worker.kill('SIGKILL');
-        worker = await spawnWorker(specFile, workerLog);
+        worker = await spawnWorker(specFile, workerEnv, workerLog);
         return worker;
       },
       async restartServer(downMs) {

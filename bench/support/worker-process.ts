@@ -1,7 +1,9 @@
 /**
- * A worker in its own process, wired like `workers/main.ts` (same factory, real Slack and GitLab
+ * A worker in its own process, wired like `workers/worker.ts` (same factory, real Slack and GitLab
  * client libraries pointed at the emulators), so the benchmark can read its RSS and the fault
- * harness can `kill -9` it. Started by `spawnWorker` in `stack.ts` with the path of a JSON spec;
+ * harness can `kill -9` it. Started by `spawnWorker` in `stack.ts` with the path of a JSON spec and
+ * a production environment (`emulator-env.ts`: SLACK_API_URL and GITLAB_URL at the emulators,
+ * strong generated secrets), read by `loadSettings` exactly as a standalone worker reads its own;
  * tells the parent "ready" over IPC once it polls.
  */
 import { readFileSync } from 'node:fs';
@@ -12,24 +14,18 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { TierflowConfig } from '../../domain/config.js';
 import { buildClients } from '../../workers/clients.js';
 import { installRuntimeMetrics } from '../../workers/metrics.js';
-import { loadSettings } from '../../workers/settings.js';
+import { loadSettings, required } from '../../workers/settings.js';
 import { createHelpDeskWorker, type WorkerTuning } from '../../workers/worker.js';
 
-/** What the parent tells the worker process. */
+/** What the parent tells the worker process besides its environment (the settings). */
 export interface WorkerProcessSpec {
-  address: string;
-  namespace: string;
   taskQueue: string;
-  slackApiUrl: string;
-  gitlabUrl: string;
-  helpChannel: string;
-  gitlabProject: string;
   /** JSON file holding the `TierflowConfig`. */
   configFile: string;
   /** Pre-built workflow bundle (bundled once by the parent). */
   bundlePath: string;
-  /** `host:port` of the worker's Prometheus endpoint, or null for none. */
-  metricsAddress: string | null;
+  /** Serve the runtime's Prometheus metrics on WORKER_METRICS_ADDRESS. */
+  metrics: boolean;
   tuning: WorkerTuning;
 }
 
@@ -38,21 +34,23 @@ export type WorkerProcessMessage = { type: 'ready'; pid: number } | { type: 'fai
 
 async function main(specFile: string): Promise<void> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8')) as WorkerProcessSpec;
-  if (spec.metricsAddress) installRuntimeMetrics({ bindAddress: spec.metricsAddress });
+  const settings = loadSettings(process.env, { entry: 'worker' });
+  if (spec.metrics) installRuntimeMetrics({ bindAddress: settings.workerMetricsAddress });
   else Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = JSON.parse(readFileSync(spec.configFile, 'utf8')) as TierflowConfig;
-  const settings = loadSettings({ SLACK_HELP_CHANNEL: spec.helpChannel, GITLAB_PROJECT: spec.gitlabProject });
-  const clients = buildClients(settings, { slackApiUrl: spec.slackApiUrl, gitlabUrl: spec.gitlabUrl });
-  const connection = await NativeConnection.connect({ address: spec.address });
-  const clientConnection = await Connection.connect({ address: spec.address });
-  const client = new Client({ connection: clientConnection, namespace: spec.namespace });
+  const clients = buildClients(settings);
+  const address = required(settings.temporal.address, 'TEMPORAL_ADDRESS');
+  const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
+  const helpChannel = required(settings.slack.helpChannel, 'SLACK_HELP_CHANNEL');
   const worker = await createHelpDeskWorker({
     connection,
-    namespace: spec.namespace,
+    namespace: settings.temporal.namespace,
     taskQueue: spec.taskQueue,
     workflowBundle: { codePath: spec.bundlePath },
     tuning: spec.tuning,
-    deps: { config, ...clients, client, helpChannel: spec.helpChannel, gitlabProject: spec.gitlabProject },
+    deps: { config, ...clients, client, helpChannel, gitlabProject: settings.gitlab.project },
   });
   const running = worker.run();
   process.send?.({ type: 'ready', pid: process.pid } satisfies WorkerProcessMessage);

@@ -2,17 +2,18 @@
  * `POST /webhooks/gitlab`: GitLab Issue Hook and Note Hook deliveries for the tracker project.
  * The `X-Gitlab-Token` is compared in constant time with `GITLAB_WEBHOOK_SECRET`; the delivery's
  * `Idempotency-Key` (the same on GitLab's redeliveries) becomes the Temporal update id, so a
- * redelivered close resolves once. Untracked issues and refused transitions (tierflow closing its
- * own issue on resolution, say) are acknowledged with `200 {ignored}`: GitLab disables hooks
- * that keep failing, and there is nothing for it to retry.
+ * redelivered close resolves once. Which request an issue belongs to is looked up in Temporal
+ * (what tierflow recorded: the request started from the issue, or the `TrackerIssue` search
+ * attribute), never read from the issue's text; `gitlab-events.ts` decides. Untracked issues and
+ * refused transitions (tierflow closing its own issue on resolution, say) are acknowledged with
+ * `200 {ignored}`: GitLab disables hooks that keep failing, and there is nothing for it to retry.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { IntakeDeps } from '../app.js';
 import { ignoredAnswer, parsedOr400 } from '../answers.js';
-import { decideIssueHook, decideNoteHook, type GitlabDecision } from '../gitlab-events.js';
+import { secretEquals } from '../constant-time.js';
+import { decideIssueAction, decideIssueHook, decideIssueOpen, decideNoteHook, type GitlabDecision } from '../gitlab-events.js';
 import { hookKindSchema, issueHookSchema, noteHookSchema } from '../gitlab-schemas.js';
 import { HttpError } from '../http-errors.js';
 import { noteOutcome } from '../metrics.js';
@@ -24,9 +25,7 @@ import { GatewayError } from '../temporal-gateway.js';
  * of the secret shows in the timing.
  */
 export function gitlabTokenMatches(given: string | string[] | undefined, secret: string): boolean {
-  if (typeof given !== 'string') return false;
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(secret));
+  return secretEquals(given, secret);
 }
 
 /** The update id of a delivery: `gitlab-<Idempotency-Key>` (older GitLab: the event UUID), or none. */
@@ -49,10 +48,21 @@ export function registerGitlabRoutes(app: FastifyInstance, deps: IntakeDeps): vo
   };
 
 
-  const carryOut = async (request: FastifyRequest, decision: GitlabDecision) => {
+  const carryOut = async (request: FastifyRequest, decision: GitlabDecision): Promise<unknown> => {
     switch (decision.kind) {
       case 'ignore':
+        if (decision.log) request.log.info(decision.log);
         return ignoredAnswer(request, decision.label, decision.reason);
+      case 'act_on_issue': {
+        const born = await gateway.trackerIssueOf(decision.bornId);
+        const recordedBy = born ? null : await gateway.findByTrackerIssue(decision.issue.projectId, decision.issue.iid);
+        return carryOut(request, decideIssueAction(decision, { born, recordedBy }));
+      }
+      case 'open_issue': {
+        const recordedBy = await gateway.findByTrackerIssue(decision.issue.projectId, decision.issue.iid);
+        const marked = !recordedBy && decision.markedId ? await gateway.trackerIssueOf(decision.markedId) : null;
+        return carryOut(request, decideIssueOpen(decision, { recordedBy, marked }));
+      }
       case 'start': {
         const started = await gateway.start(decision.input);
         if (started.duplicate) noteOutcome(request, 'duplicate');

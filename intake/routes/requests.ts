@@ -5,11 +5,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { ACTION_UPDATES, type EngineerActionName, type HelpRequestInput } from '../../workflows/contracts.js';
+import { parsedOr400 } from '../answers.js';
 import type { IntakeDeps } from '../app.js';
 import { HttpError } from '../http-errors.js';
-import { requestIdFor } from '../request-id.js';
+import { noteOutcome } from '../metrics.js';
+import { jsonBody, keepBodiesRaw, rawBodyOf } from '../raw-body.js';
+import { apiUpdateId, deliveryRequestId, requestIdFor } from '../request-id.js';
 import { actionBodySchema, describeIssues, helpRequestBodySchema, requestIdSchema } from '../schemas.js';
-import { SIGNATURE_HEADER, verifyBodySignature } from '../signature.js';
+import { checkSignatureHeader, checkSignedBody, isSignatureProblem, SIGNATURE_HEADER, signedContent, type SignatureHeader } from '../signature.js';
 
 interface RouteDeps extends IntakeDeps {
   requireBearer: (request: FastifyRequest) => Promise<void>;
@@ -21,36 +24,73 @@ function parseId(raw: string): string {
   return parsed.data;
 }
 
+/** The Update id of an API action: none without `Idempotency-Key`, `api-<key>` with a valid one, else 400. */
+function updateIdOf(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  const updateId = typeof key === 'string' ? apiUpdateId(key) : null;
+  if (!updateId) {
+    throw new HttpError(400, 'invalid Idempotency-Key: expected 1..200 characters of A-Z a-z 0-9 . _ : - (sent once)', undefined, 'invalid_idempotency_key');
+  }
+  return updateId;
+}
+
 export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { gateway, options } = deps;
 
-  app.post('/webhooks/requests', async (request, reply) => {
-    if (!request.rawBody) throw new HttpError(415, 'expected Content-Type: application/json');
-    if (options.intakeSecret) {
-      if (!verifyBodySignature(options.intakeSecret, request.rawBody ?? Buffer.alloc(0), request.headers[SIGNATURE_HEADER] as string | undefined)) {
-        throw new HttpError(401, `missing or invalid ${SIGNATURE_HEADER} (expected sha256=<hex HMAC of the raw body>)`);
-      }
-    } else {
+  const now = options.now ?? Date.now;
+  const secret = options.intakeSecret;
+  /** Signature headers that passed the pre-body check, for the handler's HMAC check. */
+  const checkedHeaders = new WeakMap<FastifyRequest, SignatureHeader>();
+
+  // Runs before the body is read: a missing, malformed or out-of-window header costs us no body.
+  const checkHeader = async (request: FastifyRequest) => {
+    const checked = checkSignatureHeader(request.headers[SIGNATURE_HEADER], now());
+    if (isSignatureProblem(checked)) throw new HttpError(401, checked.message, undefined, checked.reason);
+    checkedHeaders.set(request, checked);
+  };
+
+  /** The verified header of a signed delivery (401 otherwise); null when unsigned bodies are accepted (sandbox). */
+  const verify = (request: FastifyRequest, raw: Buffer): SignatureHeader | null => {
+    if (!secret) {
       request.log.warn('accepting an unsigned request: INTAKE_SECRET is unset (sandbox mode)');
+      return null;
     }
-    const parsed = helpRequestBodySchema.safeParse(request.body);
-    if (!parsed.success) {
-      const { error, details } = describeIssues(parsed.error);
-      throw new HttpError(400, error, details);
-    }
-    const body = parsed.data;
-    const input: HelpRequestInput = {
-      id: requestIdFor('json', body.idempotencyKey),
-      source: 'webhook',
-      requester: body.requester,
-      summary: body.summary,
-      ...(body.description !== undefined ? { description: body.description } : {}),
-      ...(body.system ? { system: body.system } : {}),
-      ...(body.type ? { type: body.type } : {}),
-      ...(body.priority ? { priority: body.priority } : {}),
-    };
-    const started = await gateway.start(input);
-    return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
+    const header = checkedHeaders.get(request);
+    if (!header) throw new HttpError(401, 'missing X-Tierflow-Signature', undefined, 'bad_signature');
+    const problem = checkSignedBody(secret, raw, header);
+    if (problem) throw new HttpError(401, problem.message, undefined, problem.reason);
+    return header;
+  };
+
+  // The body stays raw bytes until the signature is checked (raw-body.ts).
+  app.register(async (scope) => {
+    keepBodiesRaw(scope);
+    scope.post('/webhooks/requests', secret ? { onRequest: checkHeader } : {}, async (request, reply) => {
+      const raw = rawBodyOf(request);
+      const signed = verify(request, raw);
+      const body = parsedOr400(helpRequestBodySchema.safeParse(jsonBody(request)), 'request');
+      // A replay of a signed delivery carries the same key, or the same "<t>.<body>": the same id.
+      const id =
+        body.idempotencyKey !== undefined
+          ? requestIdFor('json', body.idempotencyKey)
+          : signed
+            ? deliveryRequestId('json', signedContent(signed, raw))
+            : requestIdFor('json', undefined);
+      const input: HelpRequestInput = {
+        id,
+        source: 'webhook',
+        requester: body.requester,
+        summary: body.summary,
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.system ? { system: body.system } : {}),
+        ...(body.type ? { type: body.type } : {}),
+        ...(body.priority ? { priority: body.priority } : {}),
+      };
+      const started = await gateway.start(input);
+      if (started.duplicate) noteOutcome(request, 'duplicate');
+      return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
+    });
   });
 
   app.get<{ Params: { id: string } }>('/requests/:id', { onRequest: deps.requireBearer }, async (request) =>
@@ -67,8 +107,7 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
       const { error, details } = describeIssues(parsed.error);
       throw new HttpError(400, error, details);
     }
-    const updateId = request.headers['idempotency-key'];
     const args = { ...parsed.data, source: 'api' as const };
-    return gateway.act(parseId(request.params.id), action as EngineerActionName, args, typeof updateId === 'string' ? updateId.slice(0, 200) : undefined);
+    return gateway.act(parseId(request.params.id), action as EngineerActionName, args, updateIdOf(request));
   });
 }

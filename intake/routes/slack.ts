@@ -13,6 +13,7 @@ import { noteOutcome } from '../metrics.js';
 import { rawBodyOf, formBody, jsonBody } from '../raw-body.js';
 import { decideClick, decideCommand } from '../slack-actions.js';
 import { decideSlackEvent, type SlackEventDecision } from '../slack-events.js';
+import { NO_SLACK_DIRECTORY } from '../slack-directory.js';
 import { escapeMrkdwn, fetchResponder, SLACK_RESPONSE_URL_BASE } from '../slack-respond.js';
 import { blockActionsSchema, envelopeTypeSchema, eventCallbackSchema, interactionKindSchema, slashCommandSchema, urlVerificationSchema } from '../slack-schemas.js';
 import { checkSlackSignature } from '../slack-signature.js';
@@ -29,6 +30,7 @@ export function registerSlackRoutes(app: FastifyInstance, deps: IntakeDeps): voi
   const slack = options.slack;
   const now = options.now ?? Date.now;
   const respond = deps.respond ?? fetchResponder(slack?.responseUrlBase ?? SLACK_RESPONSE_URL_BASE);
+  const directory = deps.slackDirectory ?? NO_SLACK_DIRECTORY;
 
   const verify = async (request: FastifyRequest) => {
     if (!slack?.signingSecret) {
@@ -124,19 +126,30 @@ export function registerSlackRoutes(app: FastifyInstance, deps: IntakeDeps): voi
     const clicked = parsedOr400(blockActionsSchema.safeParse(payload), 'Slack block_actions');
     const decision = decideClick(clicked);
     if (decision.kind === 'ignore') return reply.code(200).send(ignoredAnswer(request, decision.label, decision.reason));
+    // Refused, unknown or unverifiable: tell the person who clicked, after Slack has its 200.
+    const explain = (why: string) => {
+      const text = `:warning: Could not ${decision.action.replace('_', ' ')} \`${escapeMrkdwn(decision.id)}\`: ${escapeMrkdwn(why)}`;
+      if (!clicked.response_url) return;
+      // Not awaited: Slack gets its 200 now, the ephemeral message follows.
+      respond(clicked.response_url, { response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
+        request.log.warn({ err: e }, 'could not post the ephemeral refusal to response_url'),
+      );
+    };
+    // Who clicked, to the request's rules: the clicker's Slack groups (a failed lookup acts for nobody).
+    let actorGroups: string[];
     try {
-      await gateway.act(decision.id, decision.action, decision.args, decision.updateId, SLACK_CALL);
+      actorGroups = await directory.groupsOf(decision.args.actor);
+    } catch (err) {
+      request.log.warn({ err }, 'could not read the Slack user groups of the clicking user');
+      explain('your Slack groups could not be checked just now; try again in a minute');
+      return reply.code(200).send(ignoredAnswer(request, 'directory_unavailable', 'Slack user groups could not be read'));
+    }
+    try {
+      await gateway.act(decision.id, decision.action, { ...decision.args, actorGroups }, decision.updateId, SLACK_CALL);
       return reply.code(200).send();
     } catch (err) {
       if (!(err instanceof GatewayError) || err.code === 'unavailable') throw err;
-      // Refused (or no such request): tell the person who clicked, after Slack has its 200.
-      const text = `:warning: Could not ${decision.action.replace('_', ' ')} \`${escapeMrkdwn(decision.id)}\`: ${escapeMrkdwn(err.message)}`;
-      if (clicked.response_url) {
-        // Not awaited: Slack gets its 200 now, the ephemeral message follows.
-        respond(clicked.response_url, { response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) =>
-          request.log.warn({ err: e }, 'could not post the ephemeral refusal to response_url'),
-        );
-      }
+      explain(err.message);
       return reply.code(200).send(ignoredAnswer(request, err.code === 'conflict' ? 'refused' : 'unknown_request', err.message));
     }
   });

@@ -3,9 +3,11 @@
  * attempt per call) against the GitLab emulator. A retry is a second call of the same activity
  * function, as Temporal makes it after the first attempt failed.
  */
+import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR } from '../../activities/errors.js';
+import { effectMarker, requestMarker } from '../../activities/gitlab-text.js';
 import type { RequestState } from '../../domain/request.js';
 import { failureOf, GOOGLE, requestState, startIntegrations, TRACKER, type Integrations } from './support/fixtures.js';
 
@@ -19,6 +21,10 @@ beforeEach(() => it_.gitlabEmu.reset());
 const issues = () => it_.gitlabEmu.issues(TRACKER);
 const notes = (iid: number) => it_.gitlabEmu.notes(TRACKER, iid);
 const calls = (method: string, pathEnd: RegExp) => it_.gitlabEmu.calls.filter((c) => c.method === method && pathEnd.test(c.path));
+
+/** A person other than tierflow's user, writing through the real client. */
+const mallory = () => new Gitlab({ host: it_.gitlabEmu.url, token: it_.gitlabEmu.tokenFor('mallory') });
+const projectId = () => it_.gitlabEmu.projects()[0]!.id;
 
 async function openIssue(state: RequestState) {
   return it_.gitlab.createTrackerIssue({ state, reason: 'change request starts at Tier 3', slackThread: 'https://tierflow-sandbox.slack.com/archives/C0ITHELP/p1' });
@@ -34,7 +40,7 @@ describe('createTrackerIssue', () => {
 
     const ref = await openIssue(state);
     expect(issues()).toHaveLength(1);
-    expect(ref).toEqual({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url });
+    expect(ref).toEqual({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url, projectId: projectId() });
     expect(calls('POST', /\/issues$/)).toHaveLength(1);
   });
 
@@ -52,6 +58,35 @@ describe('createTrackerIssue', () => {
     const first = await openIssue(twelve);
     const second = await openIssue(one);
     expect(second.iid).not.toBe(first.iid);
+    expect(issues()).toHaveLength(2);
+  });
+
+  it("returns GitLab's project id of the issue with its iid: what the request records", async () => {
+    const ref = await openIssue(requestState({ tier: 3 }));
+    expect(ref).toEqual({ iid: 1, webUrl: issues()[0]?.web_url, projectId: projectId() });
+  });
+
+  it("does not adopt an issue a person opened with a copy of the request's marker: it opens its own", async () => {
+    const state = requestState({ tier: 3 });
+    const planted = await mallory().Issues.create(TRACKER, `[${state.id}] Locked out of Okta`, { description: `Looks legit\n\n<!-- ${requestMarker(state.id)} -->` });
+    const ref = await openIssue(state);
+    expect(ref.iid).not.toBe(planted.iid);
+    expect(issues().map((i) => [i.iid, i.author.username])).toEqual([[planted.iid, 'mallory'], [ref.iid, 'tierflow-bot']]);
+  });
+
+  it("a retry finds tierflow's own issue, not a newer copy a person made of it", async () => {
+    const state = requestState({ tier: 3 });
+    const first = await openIssue(state);
+    await mallory().Issues.create(TRACKER, 'copy', { description: issues()[0]!.description! });
+    const again = await openIssue(state);
+    expect(again.iid).toBe(first.iid);
+    expect(issues()).toHaveLength(2);
+  });
+
+  it("asks GitLab who tierflow's user is once per set of activities", async () => {
+    const { gitlab } = it_.withTokens({});
+    for (let n = 0; n < 2; n += 1) await gitlab.createTrackerIssue({ state: requestState({ tier: 3 }), reason: 'x', slackThread: null });
+    expect(calls('GET', /\/user$/)).toHaveLength(1);
     expect(issues()).toHaveLength(2);
   });
 
@@ -126,6 +161,19 @@ describe('syncTrackerIssue', () => {
     await it_.gitlab.syncTrackerIssue(args);
     expect(notes(iid)).toHaveLength(1);
     expect(notes(iid)[0]?.body).toBe(`**Comment**\n\n> Tried again, still locked.\n\n<!-- tierflow-effect: ${state.id}#7 -->`);
+  });
+
+  it("a person's note ending with a copy of the effect's marker does not keep tierflow's note off the issue", async () => {
+    const { state, iid } = await issueFor({});
+    const effectId = `${state.id}#3`;
+    await mallory().IssueNotes.create(TRACKER, iid, `nothing to see\n\n${effectMarker(effectId)}`);
+    await it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' });
+    const written = notes(iid).filter((n) => n.author.username === 'tierflow-bot');
+    expect(written).toHaveLength(1);
+    expect(written[0]?.body).toContain('cc @gitlab-com/gl-security/corp/sys/okta');
+    // And tierflow's own note still makes a retry a no-op.
+    await it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' });
+    expect(notes(iid)).toHaveLength(2);
   });
 
   it('escalating from Tier 3 to 4 swaps tier::3 for tier::4, keeps other labels and mentions the owners', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { effectMarker, hasEffectMarker, inertGitlab, ownersMention, trackerNoteText } from '../../activities/gitlab-text.js';
-import { escapeSlack, groupMention } from '../../activities/slack-text.js';
+import { effectMarker, hasEffectMarker, inertGitlab, inertGitlabLine, ownersMention, trackerNoteText } from '../../activities/gitlab-text.js';
+import { escapeSlack, groupMention, personText, slackLine } from '../../activities/slack-text.js';
 import { OKTA, requestState } from './support/fixtures.js';
 
 const ZWSP = '\u200b';
@@ -16,8 +16,17 @@ describe('user text in Slack', () => {
     ['<https://evil.example|okta.com>', '&lt;https://evil.example|okta.com&gt;'],
     ['a & b', 'a &amp; b'],
     ['&lt;!channel&gt;', '&amp;lt;!channel&amp;gt;'],
+    ['invoice\u202Etxt.exe', 'invoicetxt.exe'],
+    ['pay\u200Bpal <b>', 'paypal &lt;b&gt;'],
+    ['<\u200B!channel>', '&lt;!channel&gt;'],
   ])('makes %s inert', (input, expected) => {
     expect(escapeSlack(input)).toBe(expected);
+  });
+
+  it('keeps one-line fields on one line: names, people, group handles', () => {
+    expect(slackLine('Ada\n<!here>\u2028x')).toBe('Ada &lt;!here&gt; x');
+    expect(personText('Bob\n*Priority* P1')).toBe('Bob *Priority* P1');
+    expect(groupMention('ops\n<!channel>')).toBe('@ops &lt;!channel&gt;');
   });
 
   it('writes a group mention only for a well-formed group id, else plain escaped text', () => {
@@ -46,8 +55,21 @@ describe('user text in GitLab', () => {
     ['*iteration:"Sprint" [vulnerability:12]', `*${ZWSP}iteration:"Sprint" [${ZWSP}vulnerability:12]`],
     ['&#64;admins &commat;root', `&amp;#${ZWSP}64;admins &amp;commat;root`],
     ['hidden <!-- /close', 'hidden &lt;!-- /close'],
+    ['<img src=http://t.example/p.png>', '&lt;img src=http://t.example/p.png>'],
+    ['<http://x.example> <details>', '&lt;http://x.example> &lt;details>'],
+    ['![x](http://t.example/p.png)', `!${ZWSP}[x]${ZWSP}(http://t.example/p.png)`],
+    ['[a][1]\n  [1]: https://e.example', `[a]${ZWSP}[1]\n  [1]${ZWSP}: https://e.example`],
+    ['```plantuml\n!include http://t.example/x\n```', `\`\`\`${ZWSP}plantuml\n!include http://t.example/x\n\`\`\``],
+    ['~~~~ Mermaid', `~~~~${ZWSP} Mermaid`],
+    ['$$x$$ and $`y`$', `$${ZWSP}$x$${ZWSP}$ and $${ZWSP}\`y\`$`],
+    ['pay\u200Bpal \u202Eexe.txt\u{E0041}', 'paypal exe.txt'],
+    ['@\u200Ball', `@${ZWSP}all`],
   ])('makes %s inert', (input, expected) => {
     expect(inertGitlab(input)).toBe(expected);
+  });
+
+  it('keeps one-line fields on one line', () => {
+    expect(inertGitlabLine('Ada\n**Priority:** P1\u2028/close')).toBe('Ada **Priority:** P1 /close');
   });
 
   it('leaves bare URLs working (fragments, percent-encoding, ~user paths)', () => {

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { INTEGRATION_CONFIG_ERROR, SLACK_UNAVAILABLE } from '../../activities/errors.js';
 import { createSlackNoticeActivities, dmRedirectText, NOTICE_EVENT_TYPE } from '../../activities/slack-notice.js';
+import { emulatorSettings } from '../../bench/support/emulator-env.js';
 import { buildClients } from '../../workers/clients.js';
 import { createSlackEmulator, type SlackEmulator } from '../../sandbox/index.js';
-import { loadSettings } from '../../workers/settings.js';
 import { failureOf } from './support/fixtures.js';
 
 let emu: SlackEmulator;
 const notice = (noticeId = 'Ev0DM1') => ({ kind: 'dm_redirect' as const, channel: 'D0DIRECT1', user: 'U0ADA0001', noticeId });
-const activities = (token = 'xoxb-test') => createSlackNoticeActivities({ slack: buildClients(loadSettings({ SLACK_BOT_TOKEN: token, SLACK_HELP_CHANNEL: 'C0ITHELP', SLACK_SIGNING_SECRET: 's' }), { slackApiUrl: emu.url }).slack, helpChannel: 'C0ITHELP' });
+const activities = (token = 'xoxb-test') => createSlackNoticeActivities({ slack: buildClients(emulatorSettings({ slackToken: token, slackApiUrl: emu.url })).slack, helpChannel: 'C0ITHELP' });
 
 beforeAll(async () => {
   emu = await createSlackEmulator();

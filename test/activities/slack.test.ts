@@ -3,6 +3,7 @@
  * against the Slack emulator. A retry is a second call of the same activity function, as Temporal
  * makes it after the first attempt failed.
  */
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
@@ -76,6 +77,35 @@ describe('postThreadReply', () => {
 
     await it_.slack.postThreadReply({ ...args, effectId: `${state.id}#3` });
     expect(replies(thread.ts)).toHaveLength(2);
+  });
+
+  it.each([
+    ['another app', 'xoxb-other-app-token'],
+    ['a person with a user token', 'xoxp-mallory-user-token'],
+  ])('is not fooled by a reply %s posted with our effect metadata: tierflow still posts its own, once', async (_who, token) => {
+    const { state, thread } = await openThread();
+    const effectId = `${state.id}#2`;
+    const forger = new WebClient(token, { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
+    await forger.chat.postMessage({
+      channel: thread.channel, thread_ts: thread.ts, text: 'nothing to see',
+      metadata: { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: effectId, request_id: state.id, event: 'escalated' } },
+    });
+    const args = { channel: thread.channel, threadTs: thread.ts, effectId, state, event: 'escalated' as const, note: 'breach', mentions: ['corpsec-engineers'] };
+    await it_.slack.postThreadReply(args);
+    await it_.slack.postThreadReply(args);
+    const ours = replies(thread.ts).filter((m) => m.bot_id === 'B0TIERFLOW');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.text).toContain('Escalated');
+  });
+
+  it('is not fooled by a forged status message in the channel: it posts the request thread itself', async () => {
+    const state = requestState();
+    const forger = new WebClient('xoxb-other-app-token', { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
+    await forger.chat.postMessage({ channel: HELP_CHANNEL, text: 'fake', metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } } });
+    const thread = await it_.slack.postRequestThread(threadArgs(state));
+    const parent = it_.slackEmu.threads(HELP_CHANNEL).find((t) => t.parent.ts === thread.ts)?.parent;
+    expect(parent?.bot_id).toBe('B0TIERFLOW');
+    expect(it_.slackEmu.threads(HELP_CHANNEL)).toHaveLength(2);
   });
 
   it('still posts when the thread cannot be read (its first message was deleted)', async () => {

@@ -25,6 +25,7 @@ export const EXPECTED_SEARCH_ATTRIBUTES: Readonly<Record<string, string>> = {
   SlaBreached: 'Bool',
   SlaDueAt: 'Datetime',
   SlackThread: 'Keyword',
+  TrackerIssue: 'Keyword',
 };
 
 /** Services the stack is made of (DESIGN "Running it": PostgreSQL, Temporal + admin-tools, UI, ours). */

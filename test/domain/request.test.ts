@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import { applyAction, refusal, type ActionArgs, type ActionContext, type ActionName } from '../../domain/request-actions.js';
 import { nextWakeUp, onTimersDue } from '../../domain/request-timers.js';
-import { openRequest, type RequestState } from '../../domain/request.js';
+import { openRequest, TIMELINE_LIMIT, TIMELINE_NOTE_CHARS, upgradeState, type RequestState } from '../../domain/request.js';
 import { clockDueAt, remainingCoverage } from '../../domain/sla-clock.js';
 import { DEFAULT_SLA_POLICY } from '../../domain/sla-policy.js';
 import { describeState } from '../../domain/status-view.js';
@@ -185,9 +185,96 @@ describe('actions', () => {
   });
 });
 
+describe('a bounded state, whatever users send', () => {
+  const TEN_KB = 'x'.repeat(10_000);
+
+  it('keeps the opening entry and the latest ones after thousands of 10 KB comments, with exact counts', () => {
+    let state = open();
+    for (let i = 0; i < 3_000; i += 1) state = act(state, 'comment', { actor: `U${i}`, note: TEN_KB }, MONDAY_9 + i).state;
+    expect(state.timeline).toHaveLength(TIMELINE_LIMIT);
+    expect(state.timeline[0]!.action).toBe('opened');
+    expect(state.timeline.at(-1)).toMatchObject({ actor: 'U2999', action: 'comment' });
+    expect(state.timeline.every((e) => (e.note?.length ?? 0) <= TIMELINE_NOTE_CHARS)).toBe(true);
+    expect(state.timelineTotal).toBe(3_001);
+    expect(state.timelineCounts).toEqual({ opened: 1, comment: 3_000 });
+    expect(JSON.stringify(state).length).toBeLessThan(30_000);
+    // and it still acts
+    expect(act(state, 'acknowledge', {}, MONDAY_9 + 4_000).state.status).toBe('acknowledged');
+  });
+
+  it('refuses an actor or a cancel reason too long to keep', () => {
+    expect(refusal(open(), 'comment', { actor: 'a'.repeat(201), note: 'hi' }, ctxAt(MONDAY_9))).toMatch(/actor must be at most 200/);
+    expect(refusal(open(), 'cancel', { actor: 'grace', reason: 'r'.repeat(201) }, ctxAt(MONDAY_9))).toMatch(/reason must be text of at most 200/);
+    expect(refusal(open(), 'comment', { actor: 'grace', note: TEN_KB + 'x' }, ctxAt(MONDAY_9))).toMatch(/at most 10,000/);
+  });
+
+  it('bounds a long timeline carried over continue-as-new by an earlier version, counting what it held', () => {
+    const fresh = open();
+    const { timelineTotal: _t, timelineCounts: _c, ...legacy } = fresh;
+    const long = Array.from({ length: 500 }, (_, i) => ({ at: MONDAY_9 + i, actor: 'U1', action: 'comment', note: TEN_KB }));
+    const upgraded = upgradeState({ ...legacy, timeline: [fresh.timeline[0]!, ...long] } as RequestState);
+    expect(upgraded.timeline).toHaveLength(TIMELINE_LIMIT);
+    expect(upgraded.timeline[0]!.action).toBe('opened');
+    expect(upgraded.timelineTotal).toBe(501);
+    expect(upgraded.timelineCounts).toEqual({ opened: 1, comment: 500 });
+    expect(upgradeState(upgraded)).toBe(upgraded);
+  });
+});
+
 describe('the human-readable details', () => {
   it('says the tier, what it waits for and when it is due', () => {
     expect(describeState(open(FRIDAY_22), DEFAULT_CALENDAR)).toBe('Tier 2 — waiting for first response, due Mon 02:00 UTC');
     expect(describeState(act(open(), 'pause').state, DEFAULT_CALENDAR)).toBe('Tier 2 — waiting on the requester (clocks paused)');
+  });
+});
+
+describe('who may act from Slack', () => {
+  // ctxAt's contacts: tier2-group … tier5-group; okta's owners: sysowners-okta-sso; the requester is U1.
+  const slack = (actor: string, actorGroups: string[] = []): ActionArgs => ({ actor, source: 'slack', actorGroups });
+  const at2 = () => open();
+  const escalated = () => act(open(), 'escalate', { note: 'needs an engineer' }).state;
+
+  it.each([
+    ['a stranger', slack('U0STRANGER'), at2, 'escalate', /only members of @tier2-group, @tier3-group, @tier4-group, @tier5-group, @sysowners-okta-sso or the assignee can escalate/],
+    ['a stranger', slack('U0STRANGER'), at2, 'acknowledge', /only members/],
+    ['a stranger', slack('U0STRANGER'), at2, 'resolve', /only members/],
+    ['a stranger', slack('U0STRANGER'), at2, 'pause', /only members/],
+    ['the requester', slack('U1'), at2, 'escalate', /only members/],
+    ['a Tier 2 analyst at Tier 3', slack('U0ANA', ['tier2-group']), escalated, 'resolve', /only members of @tier3-group/],
+    ['a Tier 2 analyst', slack('U0ANA', ['tier2-group']), at2, 'solved', /only the requester can mark this request solved/],
+    ['a stranger', slack('U0STRANGER'), at2, 'solved', /only the requester/],
+  ] as const)('refuses %s: %s', (_who, args, state, action, why) => {
+    expect(refusal(state(), action as ActionName, args, ctxAt(MONDAY_9 + HOUR))).toMatch(why);
+  });
+
+  it.each([
+    ['a member of the tier’s group', slack('U0ANA', ['tier2-group']), at2, 'escalate'],
+    ['a member of a higher tier’s group', slack('U0ENG', ['Tier3-Group']), at2, 'acknowledge'],
+    ['a system owner', slack('U0OWN', ['@sysowners-okta-sso']), escalated, 'resolve'],
+    ['the requester', slack('U1'), at2, 'solved'],
+    ['anyone, for a comment', { ...slack('U0STRANGER'), note: 'me too' }, at2, 'comment'],
+    ['an API caller (the operators’ token)', { actor: 'grace', source: 'api' as const }, at2, 'escalate'],
+    ['a Temporal UI signal (an operator)', { actor: 'ops' }, at2, 'resolve'],
+  ] as const)('allows %s', (_who, args, state, action) => {
+    const withNote = action === 'escalate' ? { ...args, note: 'why' } : args;
+    expect(refusal(state(), action as ActionName, withNote, ctxAt(MONDAY_9 + HOUR))).toBeNull();
+  });
+
+  it('lets the assignee act whatever their groups', () => {
+    const acked = act(open(), 'acknowledge', { actor: 'U0GRACE' }).state;
+    expect(refusal(acked, 'resolve', slack('U0GRACE'), ctxAt(MONDAY_9 + 2 * HOUR))).toBeNull();
+  });
+
+  it('lets only the requester reopen from Slack, and resume a request waiting on them', () => {
+    const resolved = act(open(), 'resolve').state;
+    expect(refusal(resolved, 'reopen', slack('U0STRANGER', ['tier2-group']), ctxAt(MONDAY_9 + 2 * HOUR))).toMatch(/only the requester can reopen/);
+    expect(refusal(resolved, 'reopen', slack('U1'), ctxAt(MONDAY_9 + 2 * HOUR))).toBeNull();
+    const paused = act(open(), 'pause').state;
+    expect(refusal(paused, 'resume', slack('U1'), ctxAt(MONDAY_9 + 2 * HOUR))).toBeNull();
+    expect(refusal(paused, 'resume', slack('U0STRANGER'), ctxAt(MONDAY_9 + 2 * HOUR))).toMatch(/only members/);
+  });
+
+  it('throws from applyAction for a refused click, so nothing changes', () => {
+    expect(() => applyAction(open(), 'escalate', { ...slack('U0STRANGER'), note: 'x' }, ctxAt(MONDAY_9 + HOUR))).toThrow(/only members/);
   });
 });

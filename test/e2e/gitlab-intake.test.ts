@@ -1,17 +1,20 @@
 /**
  * GitLab intake end to end on the real dev server: Issue Hook and Note Hook deliveries built from
  * the GitLab emulator's issues (which the worker writes through the real `@gitbeaker/rest`
- * client), and user text with quick actions that must stay inert all the way.
+ * client), user text with quick actions that must stay inert all the way, and issues and notes a
+ * person writes with copies of tierflow's hidden markers, which must reach no other request.
  */
+import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { effectMarker, requestMarker } from '../../activities/gitlab-text.js';
 import { gitlabIssueRequestId } from '../../intake/gitlab-events.js';
 import { slackMessageRequestId } from '../../intake/slack-events.js';
-import { signBody } from '../../intake/signature.js';
+import { signRequest } from '../../intake/signature.js';
 import type { GitlabIssue } from '../../sandbox/index.js';
 import { eventually, HELP_CHANNEL, TRACKER } from '../support/harness.js';
-import { blockActions, issueHook, noteHook, slackMessageEvent } from '../intake/support/payloads.js';
-import { freshEventId, freshTs, gitlabPost, requestStatus, slackClick, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';
+import { issueHook, noteHook, slackMessageEvent } from '../intake/support/payloads.js';
+import { API_TOKEN, freshEventId, freshTs, gitlabPost, requestStatus, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';
 
 let e2e: E2eIntake;
 
@@ -31,7 +34,7 @@ const key = () => `${freshEventId()}-${Date.now()}`;
 /** A change request over the JSON webhook: it starts at Tier 3, so tierflow opens its tracker issue. */
 async function changeRequest(summary: string): Promise<{ id: string; issue: GitlabIssue }> {
   const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary, system: 'okta-sso', type: 'change', idempotencyKey: key() });
-  const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signBody('e2e-intake-secret', raw) }, body: raw });
+  const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
   const { id } = (await res.json()) as { id: string };
   const issue = await eventually('the tracker issue', () => issueOf(id));
   // Let the workflow settle (issue link recorded, status message refreshed) before acting on it.
@@ -48,6 +51,10 @@ const hookFor = (action: 'close' | 'reopen' | 'open', issue: GitlabIssue, userna
   issueHook(action, { iid: issue.iid, title: issue.title, description: issue.description, url: issue.web_url, labels: issue.labels }, { projectId: projectId(), path: TRACKER, username });
 
 const timelineOf = async (id: string, action: string) => (await requestStatus(e2e.baseUrl, id))!.timeline.filter((t) => t.action === action);
+
+/** An engineer action over the HTTP API (what these tests need is its effect on the tracker, not who may press Slack buttons). */
+const act = async (id: string, action: string, body: Record<string, unknown>) =>
+  (await fetch(`${e2e.baseUrl}/requests/${id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
 
 describe('GitLab hooks end to end', () => {
   it('resolves the request when its issue is closed, once for a redelivery, and ignores the close tierflow itself makes', async () => {
@@ -72,8 +79,7 @@ describe('GitLab hooks end to end', () => {
     expect(res.body).toEqual({ ok: true, request: id, status: 'open' });
     expect(await timelineOf(id, 'comment')).toEqual([expect.objectContaining({ actor: 'grace', note: 'Token rotated, please verify' })]);
 
-    const acked = await slackClick(e2e.baseUrl, blockActions('acknowledge', id, { user: 'U0GRACE01', actionTs: freshTs() }));
-    expect(acked.status).toBe(200);
+    expect(await act(id, 'acknowledge', { actor: 'grace' })).toBe(200);
     const ours = await eventually('a note tierflow wrote', () => e2e.harness.sandbox.gitlab.notes(TRACKER, issue.iid).find((n) => n.body.includes('tierflow-effect')));
     const echoed = await gitlabPost(e2e.baseUrl, noteHook(ours.body, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER }), key(), 'Note Hook');
     expect(echoed.body).toEqual({ ok: true, ignored: 'note written by tierflow' });
@@ -112,8 +118,7 @@ describe('quick actions in user text', () => {
     const text = 'Okta group sync is stuck\n/close\n/assign @someone\n/label ~"priority::1"';
     expect((await slackEvent(e2e.baseUrl, slackMessageEvent({ ts, user: 'U0ADA0009', text }, { event_id: freshEventId() }))).status).toBe(200);
     await eventually('the request', () => requestStatus(e2e.baseUrl, id));
-    const escalated = await slackClick(e2e.baseUrl, blockActions('escalate', id, { user: 'U0GRACE01', actionTs: freshTs() }));
-    expect(escalated.status).toBe(200);
+    expect(await act(id, 'escalate', { actor: 'grace', note: 'needs systems engineering' })).toBe(200);
     const issue = await eventually('the tracker issue', () => issueOf(id));
 
     const reply = slackMessageEvent({ ts: freshTs(), thread_ts: ts, user: 'U0ADA0009', text: '/close\n/unassign @grace' }, { event_id: freshEventId() });
@@ -129,5 +134,88 @@ describe('quick actions in user text', () => {
     }
     expect(written.join('\n')).toContain('close');
     expect((await requestStatus(e2e.baseUrl, id))!.tier).toBe(3);
+  });
+});
+
+describe('a copy of tierflow\'s marker reaches no other request', () => {
+  /** Mallory: anyone who can open an issue in the tracker, writing through the real client. */
+  const asMallory = () => new Gitlab({ host: e2e.harness.sandbox.gitlab.url, token: e2e.harness.sandbox.gitlab.tokenFor('mallory') });
+  const notesOf = (iid: number) => e2e.harness.sandbox.gitlab.notes(TRACKER, iid);
+  const note = (text: string, issue: GitlabIssue) => noteHook(text, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER });
+  /** What a victim's timeline shows of actions a hook could have caused. */
+  const hookActions = async (id: string) => (await requestStatus(e2e.baseUrl, id))!.timeline.filter((t) => ['comment', 'resolve', 'reopen'].includes(t.action));
+
+  it('closing, reopening or commenting on an issue carrying the victim\'s marker acts on the issue\'s own request or none, never the victim', async () => {
+    const victim = await changeRequest('Grant the on-call group access to the prod database');
+    const forged = (await asMallory().Issues.create(TRACKER, 'Printer on floor 3 jams', {
+      description: `Paper jam again\n\n<!-- ${requestMarker(victim.id)} -->`,
+    })) as unknown as GitlabIssue;
+
+    // Before its open hook (lost, or not sent): nothing records the issue.
+    expect(await gitlabPost(e2e.baseUrl, hookFor('close', forged, 'mallory'), key())).toEqual({ status: 200, body: { ok: true, ignored: 'untracked issue' } });
+    expect((await gitlabPost(e2e.baseUrl, note('Fixed, closing', forged), key(), 'Note Hook')).body).toEqual({ ok: true, ignored: 'untracked issue' });
+
+    // Its open hook makes it what it is: a new request about that issue.
+    const ownId = gitlabIssueRequestId(projectId(), forged.iid);
+    expect((await gitlabPost(e2e.baseUrl, hookFor('open', forged, 'mallory'), key())).body).toEqual({ ok: true, request: ownId, duplicate: false });
+    expect((await gitlabPost(e2e.baseUrl, note('Fixed, closing', forged), key(), 'Note Hook')).body).toEqual({ ok: true, request: ownId, status: 'open' });
+    expect((await gitlabPost(e2e.baseUrl, hookFor('close', forged, 'mallory'), key())).body).toEqual({ ok: true, request: ownId, status: 'resolved' });
+    expect((await gitlabPost(e2e.baseUrl, hookFor('reopen', forged, 'mallory'), key())).body).toMatchObject({ ok: true, request: ownId });
+    expect((await requestStatus(e2e.baseUrl, ownId))!.links.gitlabIssue).toBe(forged.web_url);
+
+    const after = await requestStatus(e2e.baseUrl, victim.id);
+    expect(after).toMatchObject({ status: 'open', tier: 3, links: { gitlabIssue: victim.issue.web_url } });
+    expect(await hookActions(victim.id)).toEqual([]);
+  });
+
+  it("the victim's real issue still acts on it after someone edited the marker out of its description", async () => {
+    const victim = await changeRequest('Add the finance app to Okta');
+    await asMallory().Issues.edit(TRACKER, victim.issue.iid, { description: 'nothing to see here' });
+    const edited = issueOf(victim.id)!;
+    expect(edited.description).not.toContain('tierflow-request');
+
+    expect((await gitlabPost(e2e.baseUrl, note('Done on our side', edited), key(), 'Note Hook')).body).toEqual({ ok: true, request: victim.id, status: 'open' });
+    expect(await gitlabPost(e2e.baseUrl, hookFor('close', edited), key())).toEqual({ status: 200, body: { ok: true, request: victim.id, status: 'resolved' } });
+    expect((await hookActions(victim.id)).map((t) => t.action)).toEqual(['comment', 'resolve']);
+  });
+
+  it('an issue planted with a request\'s marker before tierflow opened one is neither adopted nor started, and cannot close the request', async () => {
+    const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'VPN drops every hour', system: 'okta-sso', idempotencyKey: key() });
+    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
+    const { id } = (await res.json()) as { id: string };
+    const atTier2 = await eventually('the request at Tier 2', async () => {
+      const view = await requestStatus(e2e.baseUrl, id);
+      return view && view.clocks.length > 0 ? view : null;
+    });
+    expect(atTier2).toMatchObject({ tier: 2, links: { gitlabIssue: null } });
+
+    const planted = (await asMallory().Issues.create(TRACKER, `[${id}] VPN drops every hour`, { description: `<!-- ${requestMarker(id)} -->` })) as unknown as GitlabIssue;
+    // Its open hook names a running request with no tracker issue yet: held back, nothing started.
+    expect((await gitlabPost(e2e.baseUrl, hookFor('open', planted, 'mallory'), key())).body).toEqual({ ok: true, ignored: 'issue names a request whose tracker issue is not recorded yet' });
+    expect(await requestStatus(e2e.baseUrl, gitlabIssueRequestId(projectId(), planted.iid))).toBeNull();
+
+    expect(await act(id, 'escalate', { actor: 'grace', note: 'needs the system owners' })).toBe(200);
+    const link = await eventually('the tracker issue tierflow opened', async () => (await requestStatus(e2e.baseUrl, id))?.links.gitlabIssue);
+    const marked = issues().filter((i) => i.description?.includes(requestMarker(id)));
+    expect(marked.map((i) => i.author.username)).toEqual(['mallory', 'tierflow-bot']);
+    expect(link).toBe(marked[1]!.web_url);
+
+    expect(await gitlabPost(e2e.baseUrl, hookFor('close', planted, 'mallory'), key())).toEqual({ status: 200, body: { ok: true, ignored: 'untracked issue' } });
+    expect((await requestStatus(e2e.baseUrl, id))!.status).toBe('open');
+    expect(await hookActions(id)).toEqual([]);
+  });
+
+  it("notes forged with tierflow's effect markers do not keep tierflow's own notes off the issue", async () => {
+    const victim = await changeRequest('Rotate the SCIM token of the HR app');
+    // Effect ids are `<request id>#<n>`, counted from 1: forge far more than the request has used.
+    for (let n = 1; n <= 40; n += 1) await asMallory().IssueNotes.create(TRACKER, victim.issue.iid, `+1\n\n${effectMarker(`${victim.id}#${n}`)}`);
+    expect(await act(victim.id, 'escalate', { actor: 'grace', note: 'owners must approve' })).toBe(200);
+    const escalation = await eventually("tierflow's escalation note", () =>
+      notesOf(victim.issue.iid).find((n) => n.author.username === 'tierflow-bot' && n.body.includes('Escalated to Tier 4')),
+    );
+    // A forged note carries this very effect's marker: before, it would have kept this note off.
+    const marker = escalation.body.trimEnd().split('\n').at(-1)!;
+    expect(notesOf(victim.issue.iid).filter((n) => n.author.username === 'mallory' && n.body.endsWith(marker))).toHaveLength(1);
+    expect(escalation.body).toContain('@gitlab-com/gl-security/corp/sys/okta');
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CoverageCalendar } from '../../domain/calendar.js';
 import type { TierflowConfig } from '../../domain/config.js';
 import { createApp } from '../../intake/app.js';
-import { signBody } from '../../intake/signature.js';
+import { signRequest } from '../../intake/signature.js';
 import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { loadConfig } from '../../registry/load.js';
 import type { RequestStatusView } from '../../workflows/contracts.js';
@@ -59,7 +59,7 @@ async function submit(body: Record<string, unknown>) {
   const raw = JSON.stringify(body);
   const res = await fetch(`${baseUrl}/webhooks/requests`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tierflow-signature': signBody(SECRET, raw) },
+    headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(SECRET, raw, Date.now() / 1000) },
     body: raw,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -173,7 +173,7 @@ describe('intake with Temporal unreachable', () => {
       options: { intakeSecret: SECRET, apiToken: TOKEN, publicUrl: 'http://tierflow.test' },
     });
     const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'x' });
-    const res = await deadApp.inject({ method: 'POST', url: '/webhooks/requests', payload: raw, headers: { 'content-type': 'application/json', 'x-tierflow-signature': signBody(SECRET, raw) } });
+    const res = await deadApp.inject({ method: 'POST', url: '/webhooks/requests', payload: raw, headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(SECRET, raw, Date.now() / 1000) } });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
     expect(res.json().error).toMatch(/unreachable/);

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { slackMessageRequestId } from '../../intake/slack-events.js';
 import { SlackThreadKey } from '../../workflows/search-attributes.js';
 import { slackNoticeId } from '../../workflows/slack-notice.js';
-import { eventually, HELP_CHANNEL } from '../support/harness.js';
+import { eventually, HELP_CHANNEL, STAFF } from '../support/harness.js';
 import { blockActions, slackMessageEvent } from '../intake/support/payloads.js';
 import { freshEventId, freshTs, requestStatus, slackClick, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';
-import { signBody } from '../../intake/signature.js';
+import { signRequest } from '../../intake/signature.js';
 
 let e2e: E2eIntake;
 let responses: Array<{ path: string; body: { text?: string } }>;
@@ -100,7 +100,7 @@ describe('Slack events end to end', () => {
 
   it("finds a JSON-webhook request from a reply in tierflow's own thread, through the SlackThread search attribute", async () => {
     const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'Printer on floor 3 is offline', idempotencyKey: `e2e-${freshEventId()}` });
-    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signBody('e2e-intake-secret', raw) }, body: raw });
+    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
     const { id } = (await res.json()) as { id: string };
     const [thread] = await eventually('the thread', () => (statusMessages(id).length > 0 ? statusMessages(id) : null));
     const threadTs = thread!.thread_ts ?? thread!.ts;
@@ -163,5 +163,42 @@ describe('Slack buttons end to end', () => {
     const ephemeral = await eventually('the ephemeral refusal', () => responses.find((r) => r.path === '/response/again'));
     expect(ephemeral.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/already resolved/) });
     expect(responses.some((r) => r.path === '/response/ack')).toBe(false);
+  });
+
+  it("refuses a stranger's three Escalate clicks (no Tier 5 page), each with an ephemeral reason; an engineer's click escalates", async () => {
+    const asked = await askInSlack('okta-sso MFA loop on every login');
+    for (const n of [1, 2, 3]) {
+      const click = blockActions('escalate', asked.id, { user: 'U0STRANGER', actionTs: freshTs(), responseUrl: responseUrl(`stranger-${n}`) });
+      expect((await slackClick(e2e.baseUrl, click)).status).toBe(200);
+    }
+    for (const n of [1, 2, 3]) {
+      const ephemeral = await eventually(`refusal ${n}`, () => responses.find((r) => r.path === `/response/stranger-${n}`));
+      expect(ephemeral.body.text).toMatch(/only members of @it-helpdesk-analysts.*or the assignee can escalate this request at Tier 2/);
+    }
+    const untouched = (await requestStatus(e2e.baseUrl, asked.id))!;
+    expect(untouched).toMatchObject({ tier: 2, status: 'open' });
+    expect(untouched.timelineCounts.escalated).toBeUndefined();
+    const escalations = () => e2e.harness.sandbox.slack.messages.filter((m) => m.thread_ts === asked.ts && /Escalated/.test(m.text));
+    expect(escalations()).toHaveLength(0);
+
+    // The analysts' own: escalates to Tier 3. A Tier 2 analyst cannot then resolve it at Tier 3; an engineer can.
+    expect((await slackClick(e2e.baseUrl, blockActions('escalate', asked.id, { user: STAFF.analyst, actionTs: freshTs() }))).status).toBe(200);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.tier).toBe(3);
+    await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('analyst-at-3') }));
+    const refused = await eventually('the refusal at Tier 3', () => responses.find((r) => r.path === '/response/analyst-at-3'));
+    expect(refused.body.text).toMatch(/only members of @corpsec-engineers/);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
+    expect((await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: STAFF.engineer, actionTs: freshTs() }))).status).toBe(200);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('resolved');
+  });
+
+  it('lets only the requester press "This solved it"', async () => {
+    const asked = await askInSlack('How do I reset my 1Password master password?');
+    await slackClick(e2e.baseUrl, blockActions('solved', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('solved-by-analyst') }));
+    const refused = await eventually('the refusal', () => responses.find((r) => r.path === '/response/solved-by-analyst'));
+    expect(refused.body.text).toMatch(/only the requester can mark this request solved/);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
+    expect((await slackClick(e2e.baseUrl, blockActions('solved', asked.id, { user: asked.user, actionTs: freshTs() }))).status).toBe(200);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!).toMatchObject({ status: 'resolved' });
   });
 });

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../intake/app.js';
-import { signBody } from '../../intake/signature.js';
+import { signRequest } from '../../intake/signature.js';
 import { GatewayError, type RequestGateway } from '../../intake/temporal-gateway.js';
 import { recordingGateway } from './support/gateway.js';
 
 const SECRET = 'intake-test-secret';
 const TOKEN = 'api-test-token';
+/** The app's clock: 2024-03-04 10:00:00 UTC, in seconds. */
+const NOW_S = 1_709_546_400;
 
 function appWith(gateway: RequestGateway, intakeSecret: string | null = SECRET) {
-  return createApp({ gateway, options: { intakeSecret, apiToken: TOKEN, publicUrl: 'http://tierflow.test' } });
+  return createApp({ gateway, options: { intakeSecret, apiToken: TOKEN, publicUrl: 'http://tierflow.test', now: () => NOW_S * 1000 } });
 }
 
 const validBody = {
@@ -21,7 +23,7 @@ const validBody = {
   idempotencyKey: 'form-8812',
 };
 
-function post(app: ReturnType<typeof appWith>, body: unknown, headers: Record<string, string> = {}, sign = true) {
+function post(app: ReturnType<typeof appWith>, body: unknown, headers: Record<string, string> = {}, sign = true, signedAt = NOW_S) {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   return app.inject({
     method: 'POST',
@@ -29,7 +31,7 @@ function post(app: ReturnType<typeof appWith>, body: unknown, headers: Record<st
     payload,
     headers: {
       'content-type': 'application/json',
-      ...(sign ? { 'x-tierflow-signature': signBody(SECRET, payload) } : {}),
+      ...(sign ? { 'x-tierflow-signature': signRequest(SECRET, payload, signedAt) } : {}),
       ...headers,
     },
   });
@@ -55,25 +57,28 @@ describe('POST /webhooks/requests', () => {
     expect(new Set(started.map((s) => s.id)).size).toBe(1);
   });
 
-  it('gives requests without an idempotency key distinct ids', async () => {
+  it('gives requests without an idempotency key, signed at different times, distinct ids', async () => {
     const { gateway } = recordingGateway();
     const app = appWith(gateway);
     const { idempotencyKey: _, ...body } = validBody;
-    const a = await post(app, body);
-    const b = await post(app, body);
+    const a = await post(app, body, {}, true, NOW_S - 1);
+    const b = await post(app, body, {}, true, NOW_S);
+    expect(a.json().id).toMatch(/^req-json-d-[0-9a-f]{32}$/);
+    expect(b.json().id).toMatch(/^req-json-d-[0-9a-f]{32}$/);
     expect(a.json().id).not.toBe(b.json().id);
   });
 
   it.each([
-    ['a forged signature', { 'x-tierflow-signature': `sha256=${'0'.repeat(64)}` }],
-    ['a signature of another body', { 'x-tierflow-signature': signBody(SECRET, '{}') }],
-    ['a signature made with another secret', { 'x-tierflow-signature': signBody('other', JSON.stringify(validBody)) }],
+    ['a forged signature', { 'x-tierflow-signature': `t=${NOW_S},v1=${'0'.repeat(64)}` }],
+    ['a signature of another body', { 'x-tierflow-signature': signRequest(SECRET, '{}', NOW_S) }],
+    ['a signature made with another secret', { 'x-tierflow-signature': signRequest('other', JSON.stringify(validBody), NOW_S) }],
     ['a malformed signature header', { 'x-tierflow-signature': 'md5=abc' }],
+    ['the retired body-only form', { 'x-tierflow-signature': `sha256=${'0'.repeat(64)}` }],
   ])('rejects %s with 401 and starts nothing', async (_name, headers) => {
     const { gateway, started } = recordingGateway();
     const res = await post(appWith(gateway), validBody, headers);
     expect(res.statusCode).toBe(401);
-    expect(res.json().error).toMatch(/x-tierflow-signature/);
+    expect(res.json().error).toMatch(/x-tierflow-signature/i);
     expect(started).toHaveLength(0);
   });
 
@@ -120,7 +125,7 @@ describe('POST /webhooks/requests', () => {
 
   it('answers 415 for a non-JSON content type', async () => {
     const { gateway } = recordingGateway();
-    const res = await appWith(gateway).inject({ method: 'POST', url: '/webhooks/requests', payload: 'summary=x', headers: { 'content-type': 'text/plain' } });
+    const res = await appWith(gateway).inject({ method: 'POST', url: '/webhooks/requests', payload: 'summary=x', headers: { 'content-type': 'text/plain', 'x-tierflow-signature': signRequest(SECRET, 'summary=x', NOW_S) } });
     expect(res.statusCode).toBe(415);
   });
 
@@ -160,7 +165,7 @@ describe('the request API', () => {
     expect(res.statusCode).toBe(404);
   });
 
-  it('runs an action with its actor, note and the delivery id as update id', async () => {
+  it('runs an action with its actor, note and the delivery id, in the api- namespace, as update id', async () => {
     const { gateway, acts } = recordingGateway();
     const res = await appWith(gateway).inject({
       method: 'POST',
@@ -170,7 +175,7 @@ describe('the request API', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('resolved');
-    expect(acts).toEqual([{ id: 'req-json-a', action: 'resolve', args: { actor: 'grace', note: 'reset MFA', source: 'api' }, updateId: 'delivery-1' }]);
+    expect(acts).toEqual([{ id: 'req-json-a', action: 'resolve', args: { actor: 'grace', note: 'reset MFA', source: 'api' }, updateId: 'api-delivery-1' }]);
   });
 
   it('answers 404 for an unknown action and 400 for a bad action body', async () => {

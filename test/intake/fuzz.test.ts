@@ -1,11 +1,19 @@
 /**
  * Property tests: whatever body and headers arrive, every endpoint answers a 2xx or a 4xx JSON
  * error naming the problem, never a 500; a body without the right signature or token never
- * reaches Temporal.
+ * reaches Temporal. The JSON intake accepts exactly the headers its contract describes (checked
+ * against the fuzz oracle's own statement of the scheme), only inside the 5-minute window, and
+ * a replay lands on the same request.
  */
+import { createHmac } from 'node:crypto';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { FUZZ_NOW_MS, FUZZ_SECRETS, type FuzzCase } from '../../bench/fuzz/cases.js';
+import { fuzzTarget } from '../../bench/fuzz/harness.js';
+import { hasValidCredential } from '../../bench/fuzz/oracle.js';
+import { signRequest } from '../../intake/signature.js';
 import { slackSignatureHeaders } from '../../intake/slack-signature.js';
 import { recordingGateway } from './support/gateway.js';
 import { blockActions, issueHook, noteHook, slackMessageEvent, slashCommandFields } from './support/payloads.js';
@@ -97,6 +105,105 @@ describe('intake robustness', () => {
         const res = await signedApp(gateway).inject({ method: 'POST', url: '/slack/events', payload: body, headers: { 'content-type': 'application/json', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S + (ahead ? skew : -skew)) } });
         expect(res.statusCode).toBe(401);
         expect(started).toHaveLength(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** A valid JSON intake body, with or without an idempotency key. */
+const webhookBody = fc.record(
+  {
+    requester: fc.record({ email: fc.constantFrom('ada@example.com', 'x.y+z@sub.example.org'), name: fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim().length > 0) }, { requiredKeys: ['email'] }),
+    summary: fc.string({ minLength: 1, maxLength: 120 }).filter((t) => t.trim().length > 0),
+    priority: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
+    idempotencyKey: fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/), fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom('d-0123456789abcdef', 'h-x')),
+  },
+  { requiredKeys: ['requester', 'summary'] },
+).map((b) => JSON.stringify(b));
+
+const INTAKE_SECRET = 'intake-secret'; // signedApp's
+const postJson = (app: ReturnType<typeof signedApp>, raw: string, signature: string) =>
+  app.inject({ method: 'POST', url: '/webhooks/requests', payload: raw, headers: { 'content-type': 'application/json', 'x-tierflow-signature': signature } });
+
+describe('JSON intake signatures (t=…,v1=…)', () => {
+  it('accepts a header exactly when the contract says it is valid, and starts nothing otherwise', async () => {
+    const target = await fuzzTarget();
+    const nowS = Math.floor(FUZZ_NOW_MS / 1000);
+    const sign = (t: string | number, raw: string, secret: string = FUZZ_SECRETS.intake) => createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
+    const headers = fc.tuple(webhookBody, fc.integer({ min: -400, max: 400 })).chain(([raw, offset]) => {
+      const t = nowS + offset;
+      const otherV1 = fc.constantFrom(`v1=${sign(t, raw).toUpperCase()}`, `v1=${sign(t, raw, 'retired-secret')}`, `v1=${sign(t + 1, raw)}`, `v1=${sign(t, `${raw} `)}`);
+      const element = fc.oneof(
+        { weight: 3, arbitrary: fc.constant(`t=${t}`) },
+        { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -400, max: 400 }).map((d) => String(nowS + d)), fc.constantFrom('', '0', `0${t}`, `${t}.5`, `-${t}`, `${t * 1000}`, 'now', '9'.repeat(40))).map((v) => `t=${v}`) },
+        { weight: 3, arbitrary: fc.constantFrom(`v1=${sign(t, raw)}`, `v1=${sign(t, raw).toUpperCase()}`) },
+        { weight: 2, arbitrary: otherV1 },
+        { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-fA-Fg]{0,70}$/).map((h) => `v1=${h}`) },
+        { weight: 1, arbitrary: fc.constantFrom(`sha256=${createHmac('sha256', FUZZ_SECRETS.intake).update(raw).digest('hex')}`, 'v0=abc', '', ' ', `T=${t}`, 'v1', 't', `V1=${sign(t, raw)}`) },
+      );
+      // Half near-valid (one t, the right v1 among up to eight others, any order), half anything.
+      const nearValid = fc.array(otherV1, { maxLength: 8 }).chain((others) => fc.shuffledSubarray([`t=${t}`, `v1=${sign(t, raw)}`, ...others], { minLength: others.length + 2 }));
+      return fc.oneof(nearValid, fc.array(element, { maxLength: 11 })).map((elements) => ({ raw, header: elements.join(',') }));
+    });
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(headers, async ({ raw, header }) => {
+        const c: FuzzCase = { route: { method: 'POST', path: '/webhooks/requests' }, method: 'POST', url: '/webhooks/requests', headers: { 'content-type': 'application/json', 'x-tierflow-signature': header }, body: Buffer.from(raw), label: header };
+        const before = target.calls.length;
+        const res = await target.app.inject({ method: 'POST', url: c.url, headers: c.headers, payload: raw });
+        const valid = hasValidCredential('intake-hmac', c);
+        expect(res.statusCode, `${header} → ${res.body}`).toBe(valid ? 202 : 401);
+        if (!valid) expect(res.json().error).toMatch(/X-Tierflow-Signature/);
+        expect(target.calls.length - before).toBe(valid ? 1 : 0);
+        if (valid) accepted += 1;
+      }),
+      { numRuns: 400 },
+    );
+    // Both answers were reached, so the property is not vacuous.
+    expect(accepted).toBeGreaterThan(40);
+    expect(accepted).toBeLessThan(360);
+    await target.app.close();
+  });
+
+  it('rejects any timestamp more than 5 minutes from now, whatever the (valid) signature', async () => {
+    await fc.assert(
+      fc.asyncProperty(webhookBody, fc.integer({ min: 301, max: 10 ** 9 }), fc.boolean(), async (raw, skew, ahead) => {
+        const { gateway, started } = recordingGateway();
+        const res = await postJson(signedApp(gateway), raw, signRequest(INTAKE_SECRET, raw, NOW_S + (ahead ? skew : -skew)));
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error).toMatch(ahead ? /in the future/ : /stale by/);
+        expect(started).toHaveLength(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('never lets a valid signature vouch for another body', async () => {
+    await fc.assert(
+      fc.asyncProperty(webhookBody, webhookBody, fc.integer({ min: -300, max: 300 }), async (signedBody, sentBody, offset) => {
+        fc.pre(signedBody !== sentBody);
+        const { gateway, started } = recordingGateway();
+        const res = await postJson(signedApp(gateway), sentBody, signRequest(INTAKE_SECRET, signedBody, NOW_S + offset));
+        expect(res.statusCode).toBe(401);
+        expect(started).toHaveLength(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('lands every replay of an accepted delivery, inside the window, on the same request', async () => {
+    await fc.assert(
+      fc.asyncProperty(webhookBody, fc.integer({ min: -300, max: 300 }), fc.integer({ min: 2, max: 4 }), async (raw, offset, times) => {
+        const { gateway, started } = recordingGateway();
+        const app = signedApp(gateway);
+        const signature = signRequest(INTAKE_SECRET, raw, NOW_S + offset);
+        const answers = [];
+        for (let i = 0; i < times; i += 1) answers.push(await postJson(app, raw, signature));
+        expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 202));
+        expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+        expect(answers.map((a) => a.json().duplicate)).toEqual([false, ...answers.slice(1).map(() => true)]);
+        expect(new Set(started.map((s) => s.id)).size).toBe(1);
       }),
       { numRuns: 100 },
     );

@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 
-import { createIntakeMetrics } from '../../intake/metrics.js';
+import { createIntakeMetrics, type IntakeMetrics } from '../../intake/metrics.js';
+import { createMetricsApp } from '../../intake/metrics-server.js';
 import { slackSignatureHeaders } from '../../intake/slack-signature.js';
 import { failingGateway, recordingGateway } from './support/gateway.js';
 import { issueHook, slackMessageEvent } from './support/payloads.js';
@@ -13,11 +14,28 @@ function sample(text: string, line: string): number {
   return found ? Number(found.slice(line.length + 1)) : 0;
 }
 
-describe('GET /metrics', () => {
+/** `GET /metrics` on the metrics listener of `metrics` (in memory). */
+const scrape = (metrics: IntakeMetrics, extraMetrics?: () => Promise<string>) => createMetricsApp({ metrics, ...(extraMetrics ? { extraMetrics } : {}) }).inject({ method: 'GET', url: '/metrics' });
+
+describe('GET /metrics on the metrics listener', () => {
+  it('is not served by the public intake app', async () => {
+    const { gateway } = recordingGateway();
+    const res = await signedApp(gateway).inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toMatch(/tierflow_intake/);
+  });
+
+  it('serves GET /metrics only', async () => {
+    const app = createMetricsApp({ metrics: createIntakeMetrics() });
+    expect((await app.inject({ method: 'GET', url: '/requests/req-json-x' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/metrics' })).statusCode).toBe(404);
+  });
+
   it('counts deliveries by source, outcome and reason, and times them by route', async () => {
     const { gateway } = recordingGateway();
     const registry = new Registry();
-    const app = signedApp(gateway, { metrics: createIntakeMetrics(registry) });
+    const metrics = createIntakeMetrics(registry);
+    const app = signedApp(gateway, { metrics });
     await postEvent(app, slackMessageEvent());
     await postEvent(app, slackMessageEvent());
     await postEvent(app, slackMessageEvent({ bot_id: 'B1' }));
@@ -27,7 +45,7 @@ describe('GET /metrics', () => {
     await postGitlab(app, issueHook('close', { iid: 1 }), { token: 'wrong' });
     await postGitlab(app, { object_kind: 'issue' });
 
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await scrape(metrics);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.body;
@@ -43,34 +61,32 @@ describe('GET /metrics', () => {
   });
 
   it('labels an unreachable Temporal as rejected/unavailable and an unsigned JSON intake as rejected/bad_signature', async () => {
-    const app = signedApp(failingGateway('unavailable'));
+    const metrics = createIntakeMetrics();
+    const app = signedApp(failingGateway('unavailable'), { metrics });
     await postEvent(app, slackMessageEvent());
     await app.inject({ method: 'POST', url: '/webhooks/requests', payload: '{}', headers: { 'content-type': 'application/json' } });
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await scrape(metrics)).body;
     expect(sample(text, 'tierflow_intake_requests_total{source="slack",outcome="rejected",reason="unavailable"}')).toBe(1);
     expect(sample(text, 'tierflow_intake_requests_total{source="webhook",outcome="rejected",reason="bad_signature"}')).toBe(1);
   });
 
   it('appends the extra metrics hook (e.g. worker SDK metrics) and keeps serving when it fails', async () => {
-    const { gateway } = recordingGateway();
-    const ok = signedApp(gateway, { extraMetrics: async () => '# HELP temporal_worker_up x\ntemporal_worker_up 1\n' });
-    expect((await ok.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/\ntemporal_worker_up 1\n$/);
-    const broken = signedApp(gateway, {
-      extraMetrics: async () => {
-        throw new Error('worker gone');
-      },
+    const metrics = createIntakeMetrics();
+    expect((await scrape(metrics, async () => '# HELP temporal_worker_up x\ntemporal_worker_up 1\n')).body).toMatch(/\ntemporal_worker_up 1\n$/);
+    const res = await scrape(metrics, async () => {
+      throw new Error('worker gone');
     });
-    const res = await broken.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/tierflow_intake_requests_total/);
   });
 
-  it('gives each app its own registry by default, so two apps in one process do not collide', async () => {
+  it('gives each set of metrics its own registry by default, so two apps in one process do not collide', async () => {
     const { gateway } = recordingGateway();
-    const a = signedApp(gateway);
-    const b = signedApp(gateway);
-    await postEvent(a, slackMessageEvent());
-    const textB = (await b.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(sample(textB, 'tierflow_intake_requests_total{source="slack",outcome="accepted",reason=""}')).toBe(0);
+    const [metricsA, metricsB] = [createIntakeMetrics(), createIntakeMetrics()];
+    await postEvent(signedApp(gateway, { metrics: metricsA }), slackMessageEvent());
+    signedApp(gateway, { metrics: metricsB });
+    const line = 'tierflow_intake_requests_total{source="slack",outcome="accepted",reason=""}';
+    expect(sample((await scrape(metricsA)).body, line)).toBe(1);
+    expect(sample((await scrape(metricsB)).body, line)).toBe(0);
   });
 });

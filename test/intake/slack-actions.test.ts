@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { fixedDirectory } from '../../intake/slack-directory.js';
 import { fetchResponder, isUnderBase, type EphemeralReply } from '../../intake/slack-respond.js';
 import { failingGateway, recordingGateway } from './support/gateway.js';
 import { blockActions, slashCommandFields } from './support/payloads.js';
@@ -82,19 +83,45 @@ describe('POST /slack/interactions', () => {
     ['resolve', undefined],
     ['solved', undefined],
     ['escalate', 'escalated from Slack'],
-  ])('runs the %s button as an Update by the clicking user, deduplicated by action_ts and user', async (action, note) => {
+  ])('runs the %s button as an Update by the clicking user with their Slack groups, deduplicated by action_ts and user', async (action, note) => {
     const { gateway, acts } = recordingGateway();
-    const res = await postInteraction(signedApp(gateway), blockActions(action, 'req-slack-C0ITHELP-1355517523.000005'));
+    const app = signedApp(gateway, { slackDirectory: fixedDirectory({ UA8RXUSPL: ['it-helpdesk-analysts'] }) });
+    const res = await postInteraction(app, blockActions(action, 'req-slack-C0ITHELP-1355517523.000005'));
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
     expect(acts).toEqual([
       {
         id: 'req-slack-C0ITHELP-1355517523.000005',
         action,
-        args: { actor: 'UA8RXUSPL', source: 'slack', ...(note ? { note } : {}) },
+        args: { actor: 'UA8RXUSPL', source: 'slack', actorGroups: ['it-helpdesk-analysts'], ...(note ? { note } : {}) },
         updateId: 'slack-1548426417.840180-UA8RXUSPL',
       },
     ]);
+  });
+
+  it('carries no groups for a user Slack knows in none, so the request decides the click is not theirs', async () => {
+    const { gateway, acts } = recordingGateway();
+    await postInteraction(signedApp(gateway), blockActions('escalate', 'req-json-a', { user: 'U0STRANGER' }));
+    expect(acts.map((a) => (a.args as { actorGroups?: string[] }).actorGroups)).toEqual([[]]);
+  });
+
+  it('refuses a click whose groups cannot be read, explains it, and acts for nobody', async () => {
+    const { gateway, acts } = recordingGateway();
+    const replies: EphemeralReply[] = [];
+    let delivered!: () => void;
+    const done = new Promise<void>((resolve) => (delivered = resolve));
+    const app = signedApp(gateway, {
+      slackDirectory: { groupsOf: async () => Promise.reject(new Error('ratelimited')) },
+      respond: async (_url, reply) => {
+        replies.push(reply);
+        delivered();
+      },
+    });
+    const res = await postInteraction(app, blockActions('escalate', 'req-json-a'));
+    expect(res.statusCode).toBe(200);
+    await done;
+    expect(acts).toEqual([]);
+    expect(replies[0]?.text).toMatch(/your Slack groups could not be checked/);
   });
 
   it('tells the clicking user why a refused action was refused, through response_url, and still answers 200', async () => {

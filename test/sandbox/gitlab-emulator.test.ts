@@ -94,6 +94,41 @@ describe('gitlab emulator, issues', () => {
   });
 });
 
+describe('gitlab emulator, users', () => {
+  it('GET /user is the token\'s user: the bot for any token, a person for a token of tokenFor', async () => {
+    expect(await api().Users.showCurrentUser()).toMatchObject({ id: 1, username: 'tierflow-bot' });
+    const mallory = await api(gitlab.tokenFor('mallory')).Users.showCurrentUser();
+    expect(mallory).toMatchObject({ username: 'mallory' });
+    expect(mallory.id).not.toBe(1);
+    expect(gitlab.tokenFor('mallory')).toBe(gitlab.tokenFor('mallory'));
+    expect((await api(gitlab.tokenFor('grace')).Users.showCurrentUser()).id).not.toBe(mallory.id);
+  });
+
+  it('issues, notes and closes are authored by the token\'s user', async () => {
+    const asMallory = api(gitlab.tokenFor('mallory'));
+    const planted = await asMallory.Issues.create(PROJECT, 'planted', { description: 'copied text' });
+    const ours = await api().Issues.create(PROJECT, 'ours');
+    await asMallory.IssueNotes.create(PROJECT, ours.iid, 'a person\'s note');
+    await api().IssueNotes.create(PROJECT, ours.iid, 'the bot\'s note');
+    await asMallory.Issues.edit(PROJECT, ours.iid, { stateEvent: 'close' });
+    expect(planted.author).toMatchObject({ username: 'mallory' });
+    expect(gitlab.issues(PROJECT).map((i) => [i.title, i.author.username])).toEqual([['planted', 'mallory'], ['ours', 'tierflow-bot']]);
+    expect(gitlab.notes(PROJECT, ours.iid).map((n) => n.author.username)).toEqual(['mallory', 'tierflow-bot']);
+    expect(gitlab.issues(PROJECT)[1]?.closed_by?.username).toBe('mallory');
+  });
+
+  it('numbers projects from firstProjectId when asked', async () => {
+    const other = await createGitlabEmulator({ projects: [PROJECT], firstProjectId: 424_242 });
+    try {
+      expect(other.projects()[0]?.id).toBe(424_242);
+      const issue = await new Gitlab({ host: other.url, token: 'glpat-test' }).Issues.create(PROJECT, 'x');
+      expect(issue.project_id).toBe(424_242);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('gitlab emulator, errors and failures', () => {
   it.each([['glpat-invalid'], ['']])('token "%s" is refused with 401 Unauthorized', async (token) => {
     await expect(api(token).Issues.create(PROJECT, 'x')).rejects.toMatchObject({ name: 'GitbeakerRequestError', message: '401 Unauthorized' });

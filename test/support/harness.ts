@@ -5,12 +5,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { Runtime, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
 
+import { emulatorSettings } from '../../bench/support/emulator-env.js';
 import type { TierflowConfig } from '../../domain/config.js';
 import { loadConfig } from '../../registry/load.js';
 import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
 import { mentionedGroups } from '../../workers/sandbox-groups.js';
 import { buildClients } from '../../workers/clients.js';
-import { loadSettings } from '../../workers/settings.js';
 import { createHelpDeskWorker } from '../../workers/worker.js';
 import { unique, workflowBundle } from './temporal.js';
 
@@ -36,6 +36,14 @@ export interface Harness {
 }
 
 export const HELP_CHANNEL = 'C0ITHELP';
+
+/** Slack users of the tests and the groups the Slack emulator says they belong to. */
+export const STAFF = { analyst: 'U0GRACE01', engineer: 'U0ENGINEER1', oktaOwner: 'U0OKTAOWN1' } as const;
+const STAFF_GROUPS: Record<string, string[]> = {
+  'it-helpdesk-analysts': [STAFF.analyst],
+  'corpsec-engineers': [STAFF.engineer],
+  'sysowners-okta-sso': [STAFF.oktaOwner],
+};
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
 
 export async function startHarness(opts: {
@@ -49,10 +57,14 @@ export async function startHarness(opts: {
 }): Promise<Harness> {
   quietRuntime();
   const config = opts.config ?? loadConfig();
-  const sandbox = await startSandbox({ project: TRACKER, usergroups: usergroupsFor(mentionedGroups(config)) });
-  const settings = loadSettings({ SLACK_HELP_CHANNEL: HELP_CHANNEL });
-  if (opts.slackToken) settings.slack.botToken = opts.slackToken;
-  const clients = buildClients(settings, { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url });
+  // A project id of its own: requests of every harness on the run's dev server record their
+  // tracker issues as `<project id>#<iid>`, and iids start at 1 in every emulator.
+  const gitlabProjectId = 100_000 + Math.floor(Math.random() * 900_000_000);
+  const usergroups = usergroupsFor(mentionedGroups(config)).map((g) => ({ ...g, users: STAFF_GROUPS[g.handle] ?? [] }));
+  const sandbox = await startSandbox({ project: TRACKER, gitlabProjectId, usergroups });
+  // A production configuration (strong generated secrets) whose Slack and GitLab are the emulators.
+  const settings = emulatorSettings({ slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url, helpChannel: HELP_CHANNEL, project: TRACKER, ...(opts.slackToken ? { slackToken: opts.slackToken } : {}) });
+  const clients = buildClients(settings);
   const taskQueue = unique('tierflow-test');
   const worker = await createHelpDeskWorker({
     connection: opts.connection,

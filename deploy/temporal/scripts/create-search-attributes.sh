@@ -25,7 +25,8 @@ while :; do
     --name RequestType --type Keyword \
     --name SlaBreached --type Bool \
     --name SlaDueAt --type Datetime \
-    --name SlackThread --type Keyword 2>&1); then
+    --name SlackThread --type Keyword \
+    --name TrackerIssue --type Keyword 2>&1); then
     echo "${output}"
     break
   fi

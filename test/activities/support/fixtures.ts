@@ -12,7 +12,8 @@ import type { RequestState, SystemRef } from '../../../domain/request.js';
 import type { SlaClock } from '../../../domain/sla-clock.js';
 import { createGitlabEmulator, createSlackEmulator, type GitlabEmulator, type SlackEmulator, type SlackUsergroupConfig } from '../../../sandbox/index.js';
 import { buildClients, type IntegrationClients } from '../../../workers/clients.js';
-import { loadSettings, type Settings } from '../../../workers/settings.js';
+import { emulatorSettings } from '../../../bench/support/emulator-env.js';
+import type { Settings } from '../../../workers/settings.js';
 
 export const HELP_CHANNEL = 'C0ITHELP';
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
@@ -65,6 +66,8 @@ export function requestState(overrides: Partial<RequestState> = {}): RequestStat
     remindersSent: 0,
     links: { slackChannel: null, slackTs: null, statusTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
     timeline: [],
+    timelineTotal: 0,
+    timelineCounts: {},
     resolvedAt: null,
     effectSeq: 0,
     ...overrides,
@@ -104,7 +107,7 @@ export interface Integrations {
 export async function startIntegrations(opts: { now?: () => number } = {}): Promise<Integrations> {
   const slackEmu = await createSlackEmulator({ usergroups: USERGROUPS });
   const gitlabEmu = await createGitlabEmulator({ projects: [TRACKER] });
-  const settings = loadSettings({ SLACK_HELP_CHANNEL: HELP_CHANNEL, GITLAB_PROJECT: TRACKER });
+  const settings = emulatorSettings({ slackApiUrl: slackEmu.url, gitlabUrl: gitlabEmu.url, helpChannel: HELP_CHANNEL, project: TRACKER });
   const urls = { slackApiUrl: slackEmu.url, gitlabUrl: gitlabEmu.url };
   const build = (s: Settings) => {
     const clients = buildClients(s, urls);

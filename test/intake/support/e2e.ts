@@ -6,7 +6,12 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 
+import { WebClient } from '@slack/web-api';
+
+import type { TierflowConfig } from '../../../domain/config.js';
 import { createApp } from '../../../intake/app.js';
+import { signRequest } from '../../../intake/signature.js';
+import { createSlackDirectory } from '../../../intake/slack-directory.js';
 import { slackSignatureHeaders } from '../../../intake/slack-signature.js';
 import { createTemporalGateway } from '../../../intake/temporal-gateway.js';
 import type { RequestStatusView } from '../../../workflows/contracts.js';
@@ -22,20 +27,23 @@ export interface E2eIntake {
 }
 
 export const API_TOKEN = 'e2e-api-token';
+export const INTAKE_SECRET = 'e2e-intake-secret';
 
 /** Starts the worker harness and an intake with Slack and GitLab configured (tracker = the emulator's project). */
-export async function startE2eIntake(address: string, opts: { responseUrlBase?: string } = {}): Promise<E2eIntake> {
-  const stack = await startDevServerHarness(address);
+export async function startE2eIntake(address: string, opts: { responseUrlBase?: string; config?: TierflowConfig } = {}): Promise<E2eIntake> {
+  const stack = await startDevServerHarness(address, opts.config ? { config: opts.config } : {});
   const { harness, client } = stack;
   const app = createApp({
     gateway: createTemporalGateway(client, { taskQueue: harness.taskQueue }),
     options: {
-      intakeSecret: 'e2e-intake-secret',
+      intakeSecret: INTAKE_SECRET,
       apiToken: API_TOKEN,
       publicUrl: 'http://tierflow.test',
       slack: { signingSecret: SLACK_SECRET, helpChannel: HELP_CHANNEL, ...(opts.responseUrlBase ? { responseUrlBase: opts.responseUrlBase } : {}) },
       gitlab: { webhookSecret: GITLAB_SECRET, project: TRACKER },
     },
+    // Who clicked: the clicker's groups, read from the Slack emulator through the real client.
+    slackDirectory: createSlackDirectory(new WebClient('xoxb-e2e-intake', { slackApiUrl: harness.sandbox.slack.url, retryConfig: { retries: 0 } })),
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -53,6 +61,29 @@ export async function startE2eIntake(address: string, opts: { responseUrlBase?: 
 async function answer(res: Response): Promise<{ status: number; body: Record<string, unknown> }> {
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** `POST /webhooks/requests`, signed now with the intake secret. */
+export async function submitRequest(baseUrl: string, body: Record<string, unknown>) {
+  const raw = JSON.stringify(body);
+  return answer(
+    await fetch(`${baseUrl}/webhooks/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(INTAKE_SECRET, raw, Date.now() / 1000) },
+      body: raw,
+    }),
+  );
+}
+
+/** A call of the request API with the operators' bearer token. */
+export async function apiCall(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown) {
+  return answer(
+    await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    }),
+  );
 }
 
 /** Posts a body to a Slack route, signed now, as Slack does (optionally with retry headers). */

@@ -1,5 +1,5 @@
 /** An in-memory gateway that records what intake asked of Temporal, with overridable behaviour. */
-import { GatewayError, type RequestGateway, type StartResult } from '../../../intake/temporal-gateway.js';
+import { GatewayError, type RequestGateway, type StartResult, type TrackerIssueRecord } from '../../../intake/temporal-gateway.js';
 import type { HelpRequestInput, RequestStatusView } from '../../../workflows/contracts.js';
 import type { SlackNoticeInput } from '../../../workflows/slack-notice.js';
 
@@ -10,7 +10,14 @@ export interface RecordedAct {
   updateId?: string;
 }
 
-export function recordingGateway(behaviour: Partial<RequestGateway> = {}, opts: { threads?: Record<string, string> } = {}) {
+/**
+ * `threads`: `<channel>/<ts>` → request id; `trackerIssues`: `<project id>#<iid>` → the request that
+ * records it; `requests`: what existing requests record of their tracker issue, by id.
+ */
+export function recordingGateway(
+  behaviour: Partial<RequestGateway> = {},
+  opts: { threads?: Record<string, string>; trackerIssues?: Record<string, string>; requests?: Record<string, TrackerIssueRecord> } = {},
+) {
   const started: HelpRequestInput[] = [];
   const acts: RecordedAct[] = [];
   const notices: Array<{ eventId: string; notice: SlackNoticeInput }> = [];
@@ -31,6 +38,12 @@ export function recordingGateway(behaviour: Partial<RequestGateway> = {}, opts: 
     async findBySlackThread(channel, threadTs) {
       return opts.threads?.[`${channel}/${threadTs}`] ?? null;
     },
+    async findByTrackerIssue(projectId, iid) {
+      return opts.trackerIssues?.[`${projectId}#${iid}`] ?? null;
+    },
+    async trackerIssueOf(id) {
+      return opts.requests?.[id] ?? null;
+    },
     async startNotice(eventId, notice) {
       const duplicate = notices.some((n) => n.eventId === eventId);
       notices.push({ eventId, notice });
@@ -46,5 +59,5 @@ export function failingGateway(code: 'not_found' | 'conflict' | 'unavailable', m
   const fail = async (): Promise<never> => {
     throw new GatewayError(code, message);
   };
-  return { start: fail, status: fail, act: fail, findBySlackThread: fail, startNotice: fail };
+  return { start: fail, status: fail, act: fail, findBySlackThread: fail, findByTrackerIssue: fail, trackerIssueOf: fail, startNotice: fail };
 }

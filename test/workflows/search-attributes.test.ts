@@ -1,0 +1,51 @@
+/**
+ * The `TrackerIssue` search attribute: what tierflow recorded of a request's tracker issue (the
+ * project id and iid GitLab gave it), the only way a GitLab hook or the reconciliation finds a request.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
+import { searchAttributesOf, SEARCH_ATTRIBUTE_KEYS, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../../workflows/search-attributes.js';
+import { requestState } from '../activities/support/fixtures.js';
+
+const trackerIssueOf = (links: Partial<ReturnType<typeof requestState>['links']>) => {
+  const state = requestState();
+  const pairs = searchAttributesOf({ ...state, links: { ...state.links, ...links } }, DEFAULT_CALENDAR);
+  return pairs.find((p) => p.key.name === TrackerIssueKey.name)?.value;
+};
+
+describe('TrackerIssue', () => {
+  it('is registered with the other search attributes, as a keyword', () => {
+    expect(SEARCH_ATTRIBUTE_KEYS).toContain(TrackerIssueKey);
+    expect(TrackerIssueKey.type).toBe('KEYWORD');
+  });
+
+  it.each([
+    ['project and iid known', { gitlabProjectId: 1000, gitlabIssueIid: 7 }, '1000#7'],
+    ['no issue yet', { gitlabProjectId: null, gitlabIssueIid: null }, null],
+    ['an iid recorded before project ids were kept', { gitlabIssueIid: 7 }, null],
+    ['a project id without an iid', { gitlabProjectId: 1000, gitlabIssueIid: null }, null],
+  ])('is upserted from the links: %s → %s', (_name, links, value) => {
+    expect(trackerIssueOf(links)).toBe(value);
+  });
+
+  it.each([
+    [1000, 7, '1000#7'],
+    [0, 7, null],
+    [1000, -1, null],
+    [1.5, 7, null],
+    ['1000', 7, null],
+    ["1' OR 1=1", 7, null],
+    [Number.MAX_SAFE_INTEGER + 2, 7, null],
+  ])('trackerIssueValue(%j, %j) is %j: only positive integers', (projectId, iid, value) => {
+    expect(trackerIssueValue(projectId, iid)).toBe(value);
+  });
+
+  it('queries help requests recording the issues, each once, and refuses anything but <digits>#<digits>', () => {
+    expect(trackerIssueQuery(['1000#7', '1000#8'])).toBe(
+      "TrackerIssue IN ('1000#7', '1000#8') AND WorkflowType = 'helpRequestWorkflow' AND ExecutionStatus != 'ContinuedAsNew'",
+    );
+    expect(() => trackerIssueQuery(["1000#7') OR ('1"])).toThrow(RangeError);
+    expect(() => trackerIssueQuery([])).toThrow(RangeError);
+  });
+});
