@@ -12,20 +12,15 @@
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 
-/** Non-retryable: listed in the workflow's `nonRetryableErrorTypes` too. */
-export const INTEGRATION_CONFIG_ERROR = 'IntegrationConfigError';
-/** Slack answered 429; `nextRetryDelay` is its `Retry-After`. */
-export const SLACK_RATE_LIMITED = 'SlackRateLimited';
-/** GitLab answered 429; `nextRetryDelay` is its `Retry-After` (or `RateLimit-Reset`). */
-export const GITLAB_RATE_LIMITED = 'GitlabRateLimited';
-/** Slack did not answer usefully: HTTP 5xx, timeout, network error, or a transient Slack error. */
-export const SLACK_UNAVAILABLE = 'SlackUnavailable';
-/** GitLab did not answer usefully: HTTP 5xx, timeout or network error. */
-export const GITLAB_UNAVAILABLE = 'GitlabUnavailable';
-/** Any other Slack error code (retryable). */
-export const SLACK_API_ERROR = 'SlackApiError';
-/** Any other GitLab HTTP error (retryable). */
-export const GITLAB_API_ERROR = 'GitlabApiError';
+import {
+  GITLAB_API_ERROR,
+  GITLAB_RATE_LIMITED,
+  GITLAB_UNAVAILABLE,
+  INTEGRATION_CONFIG_ERROR,
+  SLACK_API_ERROR,
+  SLACK_RATE_LIMITED,
+  SLACK_UNAVAILABLE,
+} from '../contracts/failures.js';
 
 const SLACK_CONFIG_HINTS: Readonly<Record<string, string>> = {
   invalid_auth: 'the bot token is not valid: check SLACK_BOT_TOKEN',

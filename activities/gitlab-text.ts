@@ -7,6 +7,7 @@
  */
 import type { RequestEvent, RequestState, SystemRef } from '../domain/request.js';
 import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
+import { effectMarker, requestMarkerComment } from '../contracts/tracker-marker.js';
 import { eventHeadline, TIER_NAMES, truncate } from './event-text.js';
 
 const ZWSP = '\u200b';
@@ -118,40 +119,6 @@ export function inertGitlabLine(text: string): string {
   return inertGitlab(plainLine(text));
 }
 
-// Markers live in HTML comments, so they must not contain the comment's end.
-const commentSafe = (id: string): string => id.replace(/--+>?/g, '-').replace(/[<>]/g, '');
-
-/** The words that tie a tracker issue to its request (the search term used before creating). */
-export function requestMarker(requestId: string): string {
-  return `tierflow-request: ${commentSafe(requestId)}`;
-}
-
-/** The request id named by the hidden marker in an issue description, if any. */
-export function requestIdFromMarker(description: string | null | undefined): string | null {
-  return /<!-- tierflow-request: ([A-Za-z0-9._-]+) -->/.exec(description ?? '')?.[1] ?? null;
-}
-
-/**
- * True when an issue description is the one of this request. Matches the whole hidden comment,
- * so `REQ-1` does not match the issue of `REQ-12` (GitLab's search matches word prefixes).
- */
-export function hasRequestMarker(description: string | null | undefined, requestId: string): boolean {
-  return description?.includes(`<!-- ${requestMarker(requestId)} -->`) ?? false;
-}
-
-/** The hidden marker a note ends with, naming the effect that wrote it. */
-export function effectMarker(effectId: string): string {
-  return `<!-- tierflow-effect: ${commentSafe(effectId)} -->`;
-}
-
-/**
- * True when a note body was written for this effect. Only the end of the body counts: user text
- * quoted inside a note cannot carry a marker (`inertGitlab` escapes every `<`).
- */
-export function hasEffectMarker(body: string, effectId: string): boolean {
-  return body.trimEnd().endsWith(effectMarker(effectId));
-}
-
 /** `@group/path` of the system owners, from the registry; null when it is not a plain GitLab path. */
 export function ownersMention(system: SystemRef | null): string | null {
   const path = system?.gitlabOwners.trim().replace(/^@/, '');
@@ -192,7 +159,7 @@ export function issueDescription(state: RequestState, reason: string, slackThrea
     '',
     inertGitlab(truncate(state.description.trim(), MAX_NOTE_CHARS)) || '(none given)',
     '',
-    `<!-- ${requestMarker(state.id)} -->`,
+    requestMarkerComment(state.id),
   ].join('\n');
 }
 

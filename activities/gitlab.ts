@@ -16,7 +16,8 @@ import type { Gitlab } from '@gitbeaker/rest';
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import { classifyGitlabError } from './errors.js';
 import { stateTime } from './event-text.js';
-import { hasEffectMarker, hasRequestMarker, issueDescription, issueTitle, requestMarker, trackerNoteText } from './gitlab-text.js';
+import { hasEffectMarker, hasRequestMarker, requestMarker } from '../contracts/tracker-marker.js';
+import { issueDescription, issueTitle, trackerNoteText } from './gitlab-text.js';
 import { desiredLabels, entersNewTier, isNoop, planTrackerEdit, type IssueSnapshot } from './tracker-sync.js';
 
 export type GitlabClient = InstanceType<typeof Gitlab>;

@@ -7,7 +7,7 @@ import type { SystemRef, TierContact } from '../domain/request.js';
 import { findSystem, type SystemEntry } from '../domain/registry.js';
 import { classify } from '../domain/routing.js';
 import { onShift } from '../domain/shifts.js';
-import type { HelpRequestInput, RequestPlan } from '../workflows/contracts.js';
+import type { HelpRequestInput, RequestPlan } from '../contracts/help-request.js';
 
 function systemRef(entry: SystemEntry): SystemRef {
   return { id: entry.id, name: entry.name, gitlabLabel: entry.gitlabLabel, gitlabOwners: entry.gitlabOwners, slackOwners: entry.slackOwners };

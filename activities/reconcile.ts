@@ -9,8 +9,10 @@
  */
 import type { Client } from '@temporalio/client';
 
-import { ACTION_SIGNALS, type ActionName } from '../workflows/contracts.js';
-import { StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../workflows/search-attributes.js';
+import { ACTION_SIGNALS } from '../contracts/help-request.js';
+import { StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../contracts/search-attributes.js';
+import type { ReconcileReport } from '../contracts/reconcile-tracker.js';
+import { actionForIssueState } from '../domain/tracker-issue.js';
 import { classifyGitlabError } from './errors.js';
 import type { GitlabClient } from './gitlab.js';
 
@@ -21,11 +23,6 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-/** What one reconciliation run did. */
-export interface ReconcileReport {
-  issuesSeen: number;
-  signalled: Array<{ requestId: string; action: ActionName; iid: number }>;
-}
 
 interface ListedIssue {
   iid: number;
@@ -33,14 +30,6 @@ interface ListedIssue {
   state: string;
 }
 
-const ACTIVE = new Set(['open', 'acknowledged', 'waiting_on_requester']);
-
-/** The action a request needs so it matches its tracker issue, if any. */
-export function missedAction(issueState: string, requestStatus: string): ActionName | null {
-  if (issueState === 'closed' && ACTIVE.has(requestStatus)) return 'resolve';
-  if (issueState === 'opened' && requestStatus === 'resolved') return 'reopen';
-  return null;
-}
 
 export function createReconcileActivities(deps: ReconcileDeps) {
   const now = deps.now ?? Date.now;
@@ -88,7 +77,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
           const description = await handle.describe().catch(() => null);
           // The request must still record this issue (read from the workflow itself, not visibility).
           if (!description || description.status.name !== 'RUNNING' || description.typedSearchAttributes.get(TrackerIssueKey) !== value) continue;
-          const action = missedAction(issue.state, description.typedSearchAttributes.get(StatusKey) ?? '');
+          const action = actionForIssueState(issue.state, description.typedSearchAttributes.get(StatusKey) ?? '');
           if (!action) continue;
           await handle.signal(ACTION_SIGNALS[action], { actor: 'gitlab-reconciler', note: `tracker issue #${issue.iid} is ${issue.state}`, source: 'gitlab' });
           report.signalled.push({ requestId, action, iid: issue.iid });

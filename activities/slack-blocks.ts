@@ -10,11 +10,10 @@
  */
 import { formatInstant, type CoverageCalendar } from '../domain/calendar.js';
 import type { GuideLink } from '../domain/registry.js';
-import type { ActionName } from '../domain/request-actions.js';
 import { ACTIVE_STATUSES, type RequestState, type RequestStatus } from '../domain/request.js';
 import type { ClockView, RequestStatusView } from '../domain/status-view.js';
 import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
-import { slackButtonId } from '../workflows/contracts.js';
+import { buttonId, type ButtonAction } from '../contracts/slack-ids.js';
 import { TIER_NAMES, truncate } from './event-text.js';
 import { escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText, slackLine } from './slack-text.js';
 
@@ -29,30 +28,6 @@ export const BLOCK_KIT_LIMITS = {
   buttonValue: 2000,
   messageText: 40_000,
 } as const;
-
-/**
- * The buttons of the status message: `action_id` → the workflow action it asks for; the button's
- * `value` is the request id. A contract with the intake (`POST /slack/interactions`): keep the ids.
- */
-export const STATUS_BUTTONS = {
-  acknowledge: slackButtonId('acknowledge'),
-  pause: slackButtonId('pause'),
-  escalate: slackButtonId('escalate'),
-  resolve: slackButtonId('resolve'),
-  solved: slackButtonId('solved'),
-} as const satisfies Partial<Record<ActionName, string>>;
-
-/** An action a status-message button asks for. */
-export type StatusButtonAction = keyof typeof STATUS_BUTTONS;
-
-/**
- * The action behind a button's `action_id`, or null for an id that is not ours.
- * @example actionOfButton('tierflow_pause') // 'pause'
- */
-export function actionOfButton(actionId: string): StatusButtonAction | null {
-  const found = Object.entries(STATUS_BUTTONS).find(([, id]) => id === actionId);
-  return found ? (found[0] as StatusButtonAction) : null;
-}
 
 /** A Block Kit text object. */
 export interface TextObject {
@@ -147,9 +122,9 @@ export function slaLine(view: RequestStatusView, when: (at: number) => string = 
 /** The buttons for the request as it stands: none once it has ended, and none that would be refused. */
 export function statusButtons(view: RequestStatusView): ButtonElement[] {
   if (!ACTIVE_STATUSES.includes(view.status)) return [];
-  const button = (action: StatusButtonAction, text: string, style?: 'primary'): ButtonElement => ({
+  const button = (action: ButtonAction, text: string, style?: 'primary'): ButtonElement => ({
     type: 'button',
-    action_id: STATUS_BUTTONS[action],
+    action_id: buttonId(action),
     text: { type: 'plain_text', text, emoji: true },
     value: view.id,
     ...(style ? { style } : {}),

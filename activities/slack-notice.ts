@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 
-import type { SlackNoticeInput } from '../workflows/slack-notice.js';
+import type { SlackNoticeInput } from '../contracts/slack-notice.js';
 import { classifySlackError } from './errors.js';
 
 /** What the notice activity is built from. */

@@ -16,6 +16,7 @@ import { Context } from '@temporalio/activity';
 import type { GuideLink } from '../domain/registry.js';
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import type { RequestStatusView } from '../domain/status-view.js';
+import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../contracts/slack-ids.js';
 import { classifySlackError } from './errors.js';
 import { stateTime } from './event-text.js';
 import { statusBlocks, statusText, type StatusMessageInput } from './slack-blocks.js';
@@ -82,10 +83,6 @@ export interface PostThreadReplyArgs {
   mentions: string[];
 }
 
-/** Metadata event type that marks tierflow's status message of a request (payload `request_id`). */
-export const THREAD_EVENT_TYPE = 'tierflow_request';
-/** Metadata event type that marks tierflow's replies (payload `effect_id`). */
-export const EFFECT_EVENT_TYPE = 'tierflow_effect';
 
 interface MessageLike {
   ts?: string;

@@ -8,36 +8,11 @@
  */
 import { DateTime } from 'luxon';
 import { compileCalendar, isOpenAt, openIntervals } from './coverage-intervals.js';
-import { WEEK_MS, type Weekday } from './types.js';
+import { WEEK_MS, type CoverageCalendar } from './types.js';
 
 export { formatDuration, parseDuration } from './duration.js';
 export { isValidTimeZone } from './time-zone.js';
-
-/** A moment in the week, in the calendar's local time: ISO weekday and `HH:mm`. */
-export interface WeekTime {
-  day: Weekday;
-  time: string;
-}
-
-/**
- * A weekly coverage window from `start` to `end`, local time. The end may wrap past Sunday into
- * the next week (Fri 22:00 → Mon 06:00); an end of `00:00` on day N means the midnight that starts
- * day N; an end equal to the start means the whole week.
- */
-export interface WeeklyWindow {
-  start: WeekTime;
-  end: WeekTime;
-}
-
-/** When the desk is staffed: weekly windows in one IANA zone, minus whole local holiday dates. */
-export interface CoverageCalendar {
-  /** IANA zone name, e.g. `UTC`, `Europe/London`, `Asia/Kolkata`. */
-  timezone: string;
-  /** Weekly windows; overlapping or touching windows merge. */
-  windows: WeeklyWindow[];
-  /** `YYYY-MM-DD` dates in the calendar's zone; the whole local day is closed. */
-  holidays: string[];
-}
+export type { CoverageCalendar, WeeklyWindow, WeekTime } from './types.js';
 
 /** 24x5: Monday 00:00 to Saturday 00:00 UTC, no holidays (the seed's Tier 2 coverage). */
 export const DEFAULT_CALENDAR: CoverageCalendar = {

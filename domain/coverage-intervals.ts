@@ -9,9 +9,8 @@
  * on a fall-back night is covered twice if the window covers it.
  */
 import type { Zone } from 'luxon';
-import type { CoverageCalendar, WeeklyWindow } from './calendar.js';
 import { localDay, offsetAt, offsetSegments, parseLocalDate, parseTimeOfDay, resolveZone, startOfLocalWeek } from './time-zone.js';
-import { DAY_MS, MINUTE_MS, WEEK_MS } from './types.js';
+import { DAY_MS, MINUTE_MS, WEEK_MS, type CoverageCalendar, type WeeklyWindow } from './types.js';
 
 /** A calendar reduced to numbers, ready for interval arithmetic. */
 export interface CompiledCalendar {

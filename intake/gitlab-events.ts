@@ -20,9 +20,11 @@
  * - system notes and notes tierflow wrote (effect marker), anything else → acknowledged and ignored.
  */
 import type { ActionArgs } from '../domain/request-actions.js';
-import { hasRequestMarker } from '../activities/gitlab-text.js';
-import type { EngineerActionName, HelpRequestInput } from '../workflows/contracts.js';
-import { trackerIssueValue } from '../workflows/search-attributes.js';
+import { markedEffectId, markedRequestId } from '../contracts/tracker-marker.js';
+import { actionForIssueEvent } from '../domain/tracker-issue.js';
+import { PRIORITIES, REQUEST_TYPES } from '../domain/types.js';
+import type { ActionName, HelpRequestInput } from '../contracts/help-request.js';
+import { trackerIssueValue } from '../contracts/search-attributes.js';
 import type { IssueHook, NoteHook } from './gitlab-schemas.js';
 import { clip, MAX_TEXT_CHARS, summaryOf } from './incoming-text.js';
 import { requestIdFor } from './request-id.js';
@@ -51,7 +53,7 @@ export interface ActOnIssueDecision {
   kind: 'act_on_issue';
   issue: IssueNumbers;
   bornId: string;
-  action: EngineerActionName;
+  action: ActionName;
   args: ActionArgs;
 }
 
@@ -68,7 +70,7 @@ export interface OpenIssueDecision {
 export type GitlabDecision =
   | IgnoreDecision
   | { kind: 'start'; input: HelpRequestInput }
-  | { kind: 'act'; id: string; action: EngineerActionName; args: ActionArgs }
+  | { kind: 'act'; id: string; action: ActionName; args: ActionArgs }
   | ActOnIssueDecision
   | OpenIssueDecision;
 
@@ -78,24 +80,8 @@ export interface GitlabContext {
   project: string;
 }
 
-const REQUEST_TYPES = ['question', 'access', 'change', 'crisis'] as const;
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 /** Type of a request opened as a tracker issue without a `type::` label. */
 export const DEFAULT_GITLAB_TYPE = 'change';
-
-// Markers are written by `issueDescription` (activities/gitlab-text.ts); `hasRequestMarker` confirms.
-const MARKER = /<!-- tierflow-request: (req-[A-Za-z0-9._-]{1,120}) -->/g;
-const EFFECT_MARKER = /<!-- tierflow-effect: [^<>]*? -->\s*$/;
-
-/**
- * The request an issue description names with tierflow's marker (the last one), or null. Anyone
- * can write this text: it only ever holds a hook back, it never says which request a hook acts on.
- */
-export function markedRequestId(description: string | null | undefined): string | null {
-  const ids = [...(description ?? '').matchAll(MARKER)].map((m) => m[1]!);
-  const id = ids.at(-1);
-  return id && hasRequestMarker(description, id) ? id : null;
-}
 
 /** The request id of an issue opened in the tracker by someone (both numbers set by GitLab). */
 export function gitlabIssueRequestId(projectId: number, iid: number): string {
@@ -108,7 +94,7 @@ function isTracker(project: { id: number; path_with_namespace: string }, ctx: Gi
   return wanted === String(project.id) || wanted === project.path_with_namespace.toLowerCase();
 }
 
-function actOnIssue(projectId: number, iid: number, action: EngineerActionName, args: ActionArgs): ActOnIssueDecision {
+function actOnIssue(projectId: number, iid: number, action: ActionName, args: ActionArgs): ActOnIssueDecision {
   return { kind: 'act_on_issue', issue: { projectId, iid }, bornId: gitlabIssueRequestId(projectId, iid), action, args };
 }
 
@@ -122,11 +108,9 @@ export function decideIssueHook(hook: IssueHook, ctx: GitlabContext): GitlabDeci
   const { object_attributes: issue, project, user } = hook;
   if (!isTracker(project, ctx)) return { kind: 'ignore', label: 'other_project', reason: 'not the tracker project' };
   const args: ActionArgs = { actor: user.username, source: 'gitlab' };
+  const action = actionForIssueEvent(issue.action);
+  if (action) return actOnIssue(project.id, issue.iid, action, { ...args, note: `issue ${action === 'resolve' ? 'closed' : 'reopened'} in GitLab` });
   switch (issue.action) {
-    case 'close':
-      return actOnIssue(project.id, issue.iid, 'resolve', { ...args, note: 'issue closed in GitLab' });
-    case 'reopen':
-      return actOnIssue(project.id, issue.iid, 'reopen', { ...args, note: 'issue reopened in GitLab' });
     case 'open': {
       const labels = (hook.labels ?? []).map((l) => l.title);
       const system = labels.find((l) => /^corpsys::/i.test(l));
@@ -161,7 +145,7 @@ export function decideNoteHook(hook: NoteHook, ctx: GitlabContext): GitlabDecisi
   if (note.system) return { kind: 'ignore', label: 'system_note', reason: 'system note' };
   // Loop guard: tierflow's own notes end with an effect marker. (A person who ends a note with
   // one only mutes that note: it picks no request.)
-  if (EFFECT_MARKER.test(note.note)) return { kind: 'ignore', label: 'own_note', reason: 'note written by tierflow' };
+  if (markedEffectId(note.note) !== null) return { kind: 'ignore', label: 'own_note', reason: 'note written by tierflow' };
   if (!isTracker(project, ctx)) return { kind: 'ignore', label: 'other_project', reason: 'not the tracker project' };
   const text = note.note.trim();
   if (!text) return { kind: 'ignore', label: 'empty_text', reason: 'empty note' };

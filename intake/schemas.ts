@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
+import { PRIORITIES, REQUEST_TYPES } from '../domain/types.js';
 
 // Free text loses what hides or reorders it, and one-line fields stay one line (`domain/text-safety.ts`),
 // before the length checks; `overwrite` keeps the accepted shape (and the JSON Schema) as it was.
@@ -23,8 +24,8 @@ export const helpRequestBodySchema = z.strictObject({
   summary: lineText().min(1).max(200),
   description: freeText().max(10_000).optional(),
   system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
-  type: z.enum(['question', 'access', 'change', 'crisis']).optional(),
-  priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+  type: z.enum(REQUEST_TYPES).optional(),
+  priority: z.enum(PRIORITIES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
 export type HelpRequestBody = z.infer<typeof helpRequestBodySchema>;
@@ -33,7 +34,7 @@ export type HelpRequestBody = z.infer<typeof helpRequestBodySchema>;
 export const actionBodySchema = z.strictObject({
   actor: z.string().trim().min(1).max(200).default('api'),
   note: freeText().max(10_000).optional(),
-  priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+  priority: z.enum(PRIORITIES).optional(),
   system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
   reason: lineText().max(200).optional(),
 });

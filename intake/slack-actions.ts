@@ -10,7 +10,8 @@
  * update id `slack-<action_ts>-<user>` makes a redelivered click apply once.
  */
 import type { ActionArgs } from '../domain/request-actions.js';
-import { SLACK_BUTTON_PREFIX, type EngineerActionName, type HelpRequestInput } from '../workflows/contracts.js';
+import type { HelpRequestInput } from '../contracts/help-request.js';
+import { BUTTON_ACTIONS, buttonAction, buttonId, type ButtonAction } from '../contracts/slack-ids.js';
 import { HttpError } from './http-errors.js';
 import { clip, MAX_TEXT_CHARS, slackToPlainText, summaryOf } from './incoming-text.js';
 import { requestIdFor } from './request-id.js';
@@ -18,15 +19,6 @@ import { slackRequester } from './requesters.js';
 import { requestIdSchema } from './schemas.js';
 import type { BlockActions, SlashCommand } from './slack-schemas.js';
 
-/** Prefix of every tierflow button's `action_id`. */
-export const BUTTON_PREFIX = SLACK_BUTTON_PREFIX;
-
-/**
- * Actions a button may run: they need nothing but the clicking user (escalate gets a fixed note).
- * The status message shows acknowledge, pause, escalate, resolve and (at Tier 1) solved.
- */
-export const BUTTON_ACTIONS = ['acknowledge', 'pause', 'resume', 'escalate', 'resolve', 'solved', 'reopen'] as const satisfies readonly EngineerActionName[];
-export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 /** The note of an escalation from a button (the domain requires a reason). */
 export const SLACK_ESCALATION_NOTE = 'escalated from Slack';
@@ -71,11 +63,11 @@ export function decideCommand(command: SlashCommand): CommandDecision {
 
 /** Decides what a `block_actions` payload asks; 400 for a tierflow button with a bad action or value. */
 export function decideClick(payload: BlockActions): ClickDecision {
-  const action = payload.actions.find((a) => a.action_id.startsWith(BUTTON_PREFIX));
+  const action = payload.actions.find((a) => buttonAction(a.action_id) !== null);
   if (!action) return { kind: 'ignore', label: 'other_action', reason: 'not a tierflow button' };
-  const name = action.action_id.slice(BUTTON_PREFIX.length);
-  if (!(BUTTON_ACTIONS as readonly string[]).includes(name)) {
-    throw new HttpError(400, `unknown button action ${action.action_id.slice(0, 60)}; one of ${BUTTON_ACTIONS.map((a) => BUTTON_PREFIX + a).join(', ')}`, undefined, 'invalid_body');
+  const name = buttonAction(action.action_id);
+  if (name === 'unknown' || name === null) {
+    throw new HttpError(400, `unknown button action ${action.action_id.slice(0, 60)}; one of ${BUTTON_ACTIONS.map(buttonId).join(', ')}`, undefined, 'invalid_body');
   }
   const id = requestIdSchema.safeParse(action.value ?? '');
   if (!id.success) throw new HttpError(400, `button value must be a request id, got ${JSON.stringify((action.value ?? '').slice(0, 60))}`, undefined, 'invalid_body');
@@ -83,7 +75,7 @@ export function decideClick(payload: BlockActions): ClickDecision {
   return {
     kind: 'act',
     id: id.data,
-    action: name as ButtonAction,
+    action: name,
     args: { actor: user, source: 'slack', ...(name === 'escalate' ? { note: SLACK_ESCALATION_NOTE } : {}) },
     updateId: `slack-${action.action_ts}-${user}`,
   };

@@ -14,8 +14,8 @@
 import type { z } from 'zod';
 
 import type { ActionArgs } from '../domain/request-actions.js';
-import type { HelpRequestInput } from '../workflows/contracts.js';
-import type { SlackNoticeInput } from '../workflows/slack-notice.js';
+import type { HelpRequestInput } from '../contracts/help-request.js';
+import type { SlackNoticeInput } from '../contracts/slack-notice.js';
 import { HttpError } from './http-errors.js';
 import { clip, MAX_TEXT_CHARS, slackToPlainText, summaryOf } from './incoming-text.js';
 import { requestIdFor } from './request-id.js';

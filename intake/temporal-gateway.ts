@@ -17,17 +17,10 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 
 import type { ActionArgs } from '../domain/request-actions.js';
-import {
-  ACTION_UPDATES,
-  HELP_REQUEST_TASK_QUEUE,
-  INVALID_TRANSITION,
-  statusQuery,
-  type EngineerActionName,
-  type HelpRequestInput,
-  type RequestStatusView,
-} from '../workflows/contracts.js';
-import { SlackThreadKey, StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../workflows/search-attributes.js';
-import { SLACK_NOTICE_WORKFLOW, slackNoticeId, type SlackNoticeInput } from '../workflows/slack-notice.js';
+import { ACTION_UPDATES, HELP_REQUEST_TASK_QUEUE, HELP_REQUEST_WORKFLOW, helpRequestStartOptions, statusQuery, type ActionName, type HelpRequestInput, type RequestStatusView } from '../contracts/help-request.js';
+import { INVALID_TRANSITION } from '../contracts/failures.js';
+import { SlackThreadKey, StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../contracts/search-attributes.js';
+import { SLACK_NOTICE_WORKFLOW, slackNoticeId, type SlackNoticeInput } from '../contracts/slack-notice.js';
 
 export type GatewayErrorCode = 'not_found' | 'conflict' | 'unavailable' | 'rejected';
 
@@ -64,7 +57,7 @@ export interface RequestGateway {
   start(input: HelpRequestInput, opts?: CallOptions): Promise<StartResult>;
   status(id: string): Promise<RequestStatusView>;
   /** Runs an action as an Update; the same `updateId` (a delivery id) is applied once by Temporal. */
-  act(id: string, action: EngineerActionName, args: ActionArgs, updateId?: string, opts?: CallOptions): Promise<RequestStatusView>;
+  act(id: string, action: ActionName, args: ActionArgs, updateId?: string, opts?: CallOptions): Promise<RequestStatusView>;
   /** The request whose Slack thread is `<channel>/<threadTs>` (the `SlackThread` search attribute), or null. */
   findBySlackThread(channel: string, threadTs: string, opts?: CallOptions): Promise<string | null>;
   /**
@@ -133,21 +126,6 @@ function translate(err: unknown, id: string): never {
   throw translateTemporalError(err, id);
 }
 
-/**
- * How a request's workflow is started: its id is the business key, a closed request is never
- * started again, and the Temporal UI gets a static summary and details.
- */
-export function helpRequestStartOptions(input: HelpRequestInput, taskQueue: string) {
-  return {
-    workflowId: input.id,
-    taskQueue,
-    args: [input] as [HelpRequestInput],
-    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-    staticSummary: `Help request: ${input.summary}`.slice(0, 200),
-    staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
-  };
-}
-
 /** Gateway over a Temporal client; `timeoutMs` bounds every call. */
 export function createTemporalGateway(client: Client, opts: { timeoutMs?: number; taskQueue?: string } = {}): RequestGateway {
   const timeoutMs = opts.timeoutMs ?? 5_000;
@@ -164,7 +142,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
     async start(input, call) {
       try {
         await bounded(() =>
-          client.workflow.start('helpRequestWorkflow', helpRequestStartOptions(input, taskQueue)),
+          client.workflow.start(HELP_REQUEST_WORKFLOW, helpRequestStartOptions(input, taskQueue)),
           call,
         );
         return { id: input.id, status: 'open', duplicate: false };
@@ -205,7 +183,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
     async findBySlackThread(channel, threadTs, call) {
       // Both parts are validated Slack ids/timestamps (no quotes), so the query cannot be broken out of.
       if (!/^[A-Z0-9]+$/.test(channel) || !/^[0-9.]+$/.test(threadTs)) return null;
-      const query = `${SlackThreadKey.name} = '${channel}/${threadTs}' AND WorkflowType = 'helpRequestWorkflow'`;
+      const query = `${SlackThreadKey.name} = '${channel}/${threadTs}' AND WorkflowType = '${HELP_REQUEST_WORKFLOW}'`;
       try {
         return await bounded(async () => {
           for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
@@ -238,7 +216,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
     async trackerIssueOf(id, call) {
       try {
         const description = await bounded(() => client.workflow.getHandle(id).describe(), call);
-        if (description.type !== 'helpRequestWorkflow') return null;
+        if (description.type !== HELP_REQUEST_WORKFLOW) return null;
         return { running: description.status.name === 'RUNNING', trackerIssue: description.typedSearchAttributes.get(TrackerIssueKey) ?? null };
       } catch (err) {
         const failure = translateTemporalError(err, id);

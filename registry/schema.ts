@@ -85,7 +85,7 @@ const byPriority = z.strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, t
 /** `sla-policy.yaml`. */
 export const policyFile = z
   .strictObject({
-    defaultPriority: z.enum(PRIORITIES as [Priority, ...Priority[]]),
+    defaultPriority: z.enum(PRIORITIES),
     warningFraction: z.number().gt(0, { error: 'must be between 0 and 1 (exclusive)' }).lt(1, { error: 'must be between 0 and 1 (exclusive)' }),
     reminderInterval: duration,
     reopenWindow: duration,

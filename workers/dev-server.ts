@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes.js';
 import { resolveTemporalBinary } from './temporal-binaries.js';
 
 export interface DevServerOptions {

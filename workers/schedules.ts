@@ -4,15 +4,15 @@
  */
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 
-import { HELP_REQUEST_TASK_QUEUE } from '../workflows/contracts.js';
-import { RECONCILE_EVERY, RECONCILE_SCHEDULE_ID } from '../workflows/reconcile-tracker.js';
+import { HELP_REQUEST_TASK_QUEUE } from '../contracts/help-request.js';
+import { RECONCILE_EVERY, RECONCILE_SCHEDULE_ID, RECONCILE_TRACKER_WORKFLOW } from '../contracts/reconcile-tracker.js';
 
 export async function ensureSchedules(client: Client, opts: { taskQueue?: string; scheduleId?: string } = {}): Promise<void> {
   try {
     await client.schedule.create({
       scheduleId: opts.scheduleId ?? RECONCILE_SCHEDULE_ID,
       spec: { intervals: [{ every: RECONCILE_EVERY }] },
-      action: { type: 'startWorkflow', workflowType: 'reconcileTrackerWorkflow', taskQueue: opts.taskQueue ?? HELP_REQUEST_TASK_QUEUE, args: [{}] },
+      action: { type: 'startWorkflow', workflowType: RECONCILE_TRACKER_WORKFLOW, taskQueue: opts.taskQueue ?? HELP_REQUEST_TASK_QUEUE, args: [{}] },
       policies: { overlap: 'SKIP' },
       state: { note: 'Signals what lost GitLab webhooks missed (GitLab does not redeliver).' },
     });

@@ -9,7 +9,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { loadConfig } from '../registry/load.js';
-import { HELP_REQUEST_TASK_QUEUE } from '../workflows/contracts.js';
+import { HELP_REQUEST_TASK_QUEUE } from '../contracts/help-request.js';
 import { buildClients } from './clients.js';
 import { installRuntimeMetrics } from './metrics.js';
 import { ensureSchedules } from './schedules.js';

@@ -18,8 +18,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 
-import type { ActivityOptions } from '@temporalio/common';
-
 import type { Activities } from '../activities/index.js';
 import { formatInstant } from '../domain/calendar.js';
 import { ACTIONS, applyAction, refusal, type ActionArgs, type ActionContext } from '../domain/request-actions.js';
@@ -29,28 +27,17 @@ import { describeState, toStatusView, type RequestStatusView } from '../domain/s
 import {
   ACTION_SIGNALS,
   ACTION_UPDATES,
-  INVALID_TRANSITION,
   statusQuery,
   type CarriedRequest,
   type HelpRequestInput,
   type RequestPlan,
-} from './contracts.js';
-import { searchAttributesOf } from './search-attributes.js';
+} from '../contracts/help-request.js';
+import { INTEGRATION_ACTIVITY, INTEGRATION_CONFIG_ERROR, INVALID_TRANSITION, PLAN_ACTIVITY } from '../contracts/failures.js';
+import { searchAttributesOf } from '../contracts/search-attributes.js';
 import { recordSlaMetrics } from './sla-metrics.js';
 
-const { planRequest } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 5 },
-});
-
-// Slack and GitLab calls retry until they succeed (a 429's Retry-After sets the next delay),
-// except for configuration errors no retry can fix.
-const INTEGRATION_CONFIG_ERROR = 'IntegrationConfigError';
-const INTEGRATION: ActivityOptions = {
-  // The clients give up after 10 s; a worker killed mid-call is noticed after this timeout.
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [INTEGRATION_CONFIG_ERROR] },
-};
+const { planRequest } = proxyLocalActivities<Activities>(PLAN_ACTIVITY);
+const INTEGRATION = INTEGRATION_ACTIVITY;
 const integrations = proxyActivities<Activities>(INTEGRATION);
 
 /** Patch id of the live status message (see `refreshStatusMessage`). */

@@ -5,16 +5,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 
 import type { Activities } from '../activities/index.js';
-import type { ReconcileReport } from '../activities/reconcile.js';
+import { RECONCILE_ACTIVITY } from '../contracts/failures.js';
+import type { ReconcileReport } from '../contracts/reconcile-tracker.js';
 
-const { reconcileTracker } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['IntegrationConfigError'] },
-});
+const { reconcileTracker } = proxyActivities<Activities>(RECONCILE_ACTIVITY);
 
-/** Schedule id and default period of the reconciliation. */
-export const RECONCILE_SCHEDULE_ID = 'tierflow-reconcile-tracker';
-export const RECONCILE_EVERY = '10 minutes';
 
 export async function reconcileTrackerWorkflow(args: { lookbackMs?: number } = {}): Promise<ReconcileReport> {
   // Looks back a day on every run: a signal is only sent on a mismatch, so overlap is harmless.

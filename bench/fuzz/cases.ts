@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 
 import { ACTIONS } from '../../domain/request-actions.js';
+import { PRIORITIES, REQUEST_TYPES } from '../../domain/types.js';
 import { authSchemeOf, type Route } from './routes.js';
 
 /** The secrets and clock the fuzzed app is built with. */
@@ -56,15 +57,15 @@ function realistic(route: Route): fc.Arbitrary<unknown> {
         summary: mostly(fc.string({ minLength: 1, maxLength: 200 })),
         description: maybe(mostly(fc.string({ maxLength: 500 }))),
         system: maybe(mostly(fc.constantFrom('okta-sso', 'aws', 'unknown-system', 'OKTA'))),
-        type: maybe(mostly(fc.constantFrom('question', 'access', 'change', 'crisis'))),
-        priority: maybe(mostly(fc.constantFrom('P1', 'P2', 'P3', 'P4'))),
+        type: maybe(mostly(fc.constantFrom(...REQUEST_TYPES))),
+        priority: maybe(mostly(fc.constantFrom(...PRIORITIES))),
         idempotencyKey: maybe(mostly(fc.string({ minLength: 1, maxLength: 40 }))),
       }, { requiredKeys: ['requester', 'summary'] });
     case 'bearer':
       return fc.record({
         actor: mostly(fc.constantFrom('grace', 'ada@example.com', 'U123ABC')),
         note: maybe(mostly(fc.string({ minLength: 1, maxLength: 300 }))),
-        priority: maybe(mostly(fc.constantFrom('P1', 'P2', 'P3', 'P4'))),
+        priority: maybe(mostly(fc.constantFrom(...PRIORITIES))),
         system: maybe(mostly(fc.constantFrom('okta-sso', 'aws'))),
         reason: maybe(mostly(fc.string({ maxLength: 100 }))),
       }, { requiredKeys: [] });

@@ -6,7 +6,7 @@
  */
 import { addCoverage } from '../../domain/calendar.js';
 import { fetchRuntimeMetrics } from '../../workers/metrics.js';
-import type { RequestStatusView } from '../../workflows/contracts.js';
+import type { RequestStatusView } from '../../contracts/help-request.js';
 import { mapLimit, sleep } from '../support/load.js';
 import { histogramMean, metricSum } from '../support/prom.js';
 import { emulatorCounts, inputOf, rawStart, requestIdOf } from '../support/requests.js';

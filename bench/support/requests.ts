@@ -6,13 +6,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 
-import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
-import { requestIdFromMarker } from '../../activities/gitlab-text.js';
+import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../contracts/slack-ids.js';
+import { markedEffectId, markedRequestId } from '../../contracts/tracker-marker.js';
 import type { Priority, RequestType } from '../../domain/types.js';
 import { requestIdFor } from '../../intake/request-id.js';
 import { signRequest } from '../../intake/signature.js';
-import { helpRequestStartOptions } from '../../intake/temporal-gateway.js';
-import type { HelpRequestInput, RequestStatusView } from '../../workflows/contracts.js';
+import { HELP_REQUEST_WORKFLOW, helpRequestStartOptions } from '../../contracts/help-request.js';
+import type { HelpRequestInput, RequestStatusView } from '../../contracts/help-request.js';
 import { API_TOKEN, HELP_CHANNEL, INTAKE_SECRET, TRACKER, type Stack } from './stack.js';
 
 export interface RequestSpec {
@@ -92,7 +92,7 @@ export function inputOf(spec: RequestSpec): HelpRequestInput {
 /** The start the intake's gateway makes, made directly: same options, no HTTP. */
 export async function rawStart(client: Client, taskQueue: string, input: HelpRequestInput): Promise<void> {
   try {
-    await client.workflow.start('helpRequestWorkflow', helpRequestStartOptions(input, taskQueue));
+    await client.workflow.start(HELP_REQUEST_WORKFLOW, helpRequestStartOptions(input, taskQueue));
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
@@ -138,10 +138,10 @@ export function emulatorCounts(stack: Stack): Counts {
   const issues = new Map<string, number>();
   const notes = new Map<string, number>();
   for (const issue of stack.sandbox.gitlab.issues(TRACKER)) {
-    const id = requestIdFromMarker(issue.description);
+    const id = markedRequestId(issue.description);
     if (id) bump(issues, id);
     for (const note of stack.sandbox.gitlab.notes(TRACKER, issue.iid)) {
-      const effect = /<!-- tierflow-effect: (\S+) -->\s*$/.exec(note.body)?.[1];
+      const effect = markedEffectId(note.body);
       if (effect) bump(notes, effect);
     }
   }

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import type { IntakeDeps } from '../app.js';
+import type { IntakeDeps } from '../deps.js';
 import { ignoredAnswer, parsedOr400 } from '../answers.js';
 import { secretEquals } from '../constant-time.js';
 import { decideIssueAction, decideIssueHook, decideIssueOpen, decideNoteHook, type GitlabDecision } from '../gitlab-events.js';

@@ -4,14 +4,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import { ACTION_UPDATES, type EngineerActionName, type HelpRequestInput } from '../../workflows/contracts.js';
+import { ACTION_UPDATES, type ActionName, type HelpRequestInput } from '../../contracts/help-request.js';
 import { parsedOr400 } from '../answers.js';
-import type { IntakeDeps } from '../app.js';
+import type { IntakeDeps } from '../deps.js';
 import { HttpError } from '../http-errors.js';
 import { noteOutcome } from '../metrics.js';
-import { jsonBody, keepBodiesRaw, rawBodyOf } from '../raw-body.js';
+import { jsonBody, rawBodyOf } from '../raw-body.js';
 import { apiUpdateId, deliveryRequestId, requestIdFor } from '../request-id.js';
-import { actionBodySchema, describeIssues, helpRequestBodySchema, requestIdSchema } from '../schemas.js';
+import { actionBodySchema, helpRequestBodySchema, requestIdSchema } from '../schemas.js';
 import { checkSignatureHeader, checkSignedBody, isSignatureProblem, SIGNATURE_HEADER, signedContent, type SignatureHeader } from '../signature.js';
 
 interface RouteDeps extends IntakeDeps {
@@ -64,9 +64,7 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
   };
 
   // The body stays raw bytes until the signature is checked (raw-body.ts).
-  app.register(async (scope) => {
-    keepBodiesRaw(scope);
-    scope.post('/webhooks/requests', secret ? { onRequest: checkHeader } : {}, async (request, reply) => {
+  app.post('/webhooks/requests', secret ? { onRequest: checkHeader } : {}, async (request, reply) => {
       const raw = rawBodyOf(request);
       const signed = verify(request, raw);
       const body = parsedOr400(helpRequestBodySchema.safeParse(jsonBody(request)), 'request');
@@ -90,7 +88,6 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
       const started = await gateway.start(input);
       if (started.duplicate) noteOutcome(request, 'duplicate');
       return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
-    });
   });
 
   app.get<{ Params: { id: string } }>('/requests/:id', { onRequest: deps.requireBearer }, async (request) =>
@@ -102,12 +99,9 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
     if (!Object.hasOwn(ACTION_UPDATES, action)) {
       throw new HttpError(404, `unknown action ${action.slice(0, 40)}; one of ${Object.keys(ACTION_UPDATES).join(', ')}`);
     }
-    const parsed = actionBodySchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const { error, details } = describeIssues(parsed.error);
-      throw new HttpError(400, error, details);
-    }
-    const args = { ...parsed.data, source: 'api' as const };
-    return gateway.act(parseId(request.params.id), action as EngineerActionName, args, updateIdOf(request));
+    // An action without a body is an action by `api` with no note.
+    const body = rawBodyOf(request).length === 0 ? {} : jsonBody(request);
+    const args = { ...parsedOr400(actionBodySchema.safeParse(body), 'request'), source: 'api' as const };
+    return gateway.act(parseId(request.params.id), action as ActionName, args, updateIdOf(request));
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import type { IntakeDeps } from '../app.js';
+import type { IntakeDeps } from '../deps.js';
 import { ignoredAnswer, parsedOr400 } from '../answers.js';
 import { HttpError } from '../http-errors.js';
 import { noteOutcome } from '../metrics.js';

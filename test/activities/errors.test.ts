@@ -3,18 +3,8 @@ import { WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 
-import {
-  classifyGitlabError,
-  classifySlackError,
-  GITLAB_API_ERROR,
-  GITLAB_RATE_LIMITED,
-  GITLAB_UNAVAILABLE,
-  INTEGRATION_CONFIG_ERROR,
-  retryAfterMs,
-  SLACK_API_ERROR,
-  SLACK_RATE_LIMITED,
-  SLACK_UNAVAILABLE,
-} from '../../activities/errors.js';
+import { classifyGitlabError, classifySlackError, retryAfterMs } from '../../activities/errors.js';
+import { GITLAB_API_ERROR, GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR, SLACK_API_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
 
 const NOW = Date.parse('2025-03-03T10:00:00Z');
 

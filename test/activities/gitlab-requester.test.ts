@@ -1,7 +1,8 @@
 import { Gitlab, GitbeakerRequestError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { classifyGitlabError, GITLAB_UNAVAILABLE } from '../../activities/errors.js';
+import { classifyGitlabError } from '../../activities/errors.js';
+import { GITLAB_UNAVAILABLE } from '../../contracts/failures.js';
 import { createSingleAttemptRequesterFn } from '../../activities/gitlab-requester.js';
 import { createGitlabEmulator, type GitlabEmulator } from '../../sandbox/index.js';
 import { TRACKER } from './support/fixtures.js';

@@ -6,8 +6,8 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR } from '../../activities/errors.js';
-import { effectMarker, requestMarker } from '../../activities/gitlab-text.js';
+import { GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR } from '../../contracts/failures.js';
+import { effectMarker, requestMarker } from '../../contracts/tracker-marker.js';
 import type { RequestState } from '../../domain/request.js';
 import { failureOf, GOOGLE, requestState, startIntegrations, TRACKER, type Integrations } from './support/fixtures.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { effectMarker, hasEffectMarker, inertGitlab, inertGitlabLine, ownersMention, trackerNoteText } from '../../activities/gitlab-text.js';
+import { inertGitlab, inertGitlabLine, ownersMention, trackerNoteText } from '../../activities/gitlab-text.js';
+import { effectMarker, hasEffectMarker } from '../../contracts/tracker-marker.js';
 import { escapeSlack, groupMention, personText, slackLine } from '../../activities/slack-text.js';
 import { OKTA, requestState } from './support/fixtures.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { INTEGRATION_CONFIG_ERROR, SLACK_UNAVAILABLE } from '../../activities/errors.js';
+import { INTEGRATION_CONFIG_ERROR, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
 import { createSlackNoticeActivities, dmRedirectText, NOTICE_EVENT_TYPE } from '../../activities/slack-notice.js';
 import { emulatorSettings } from '../../bench/support/emulator-env.js';
 import { buildClients } from '../../workers/clients.js';

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../activities/errors.js';
+import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
 import type { ButtonElement, StatusBlock } from '../../activities/slack-blocks.js';
-import { createSlackActivities, THREAD_EVENT_TYPE } from '../../activities/slack.js';
+import { createSlackActivities } from '../../activities/slack.js';
+import { THREAD_EVENT_TYPE } from '../../contracts/slack-ids.js';
 import { groupMention } from '../../activities/slack-text.js';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import type { RequestState } from '../../domain/request.js';

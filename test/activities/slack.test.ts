@@ -6,10 +6,10 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../activities/slack.js';
+import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../contracts/slack-ids.js';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import { toStatusView } from '../../domain/status-view.js';
-import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../activities/errors.js';
+import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
 import { failureOf, HELP_CHANNEL, requestState, startIntegrations, type Integrations } from './support/fixtures.js';
 
 let it_: Integrations;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes.js';
 import {
   APP_ENTRYPOINTS,
   dependsOn,

@@ -12,7 +12,7 @@ import { slackMessageRequestId } from '../../intake/slack-events.js';
 import { eventually, HELP_CHANNEL } from '../support/harness.js';
 import { slackMessageEvent } from '../intake/support/payloads.js';
 import { API_TOKEN, freshEventId, freshTs, requestStatus, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';
-import type { RequestStatusView } from '../../workflows/contracts.js';
+import type { RequestStatusView } from '../../contracts/help-request.js';
 
 let e2e: E2eIntake;
 

@@ -7,7 +7,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { effectMarker, requestMarker } from '../../activities/gitlab-text.js';
+import { effectMarker, requestMarker } from '../../contracts/tracker-marker.js';
 import { gitlabIssueRequestId } from '../../intake/gitlab-events.js';
 import { slackMessageRequestId } from '../../intake/slack-events.js';
 import { signRequest } from '../../intake/signature.js';

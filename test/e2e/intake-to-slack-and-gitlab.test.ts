@@ -12,8 +12,8 @@ import { createApp } from '../../intake/app.js';
 import { signRequest } from '../../intake/signature.js';
 import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { loadConfig } from '../../registry/load.js';
-import type { RequestStatusView } from '../../workflows/contracts.js';
-import { StatusKey, TierKey } from '../../workflows/search-attributes.js';
+import type { RequestStatusView } from '../../contracts/help-request.js';
+import { StatusKey, TierKey } from '../../contracts/search-attributes.js';
 import { eventually, HELP_CHANNEL, startDevServerHarness, TRACKER, type DevServerHarness, type Harness } from '../support/harness.js';
 import { unique } from '../support/temporal.js';
 

@@ -7,12 +7,12 @@ import { Gitlab } from '@gitbeaker/rest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { requestMarker } from '../../activities/gitlab-text.js';
-import type { ReconcileReport } from '../../activities/reconcile.js';
+import { requestMarker } from '../../contracts/tracker-marker.js';
+import type { ReconcileReport } from '../../contracts/reconcile-tracker.js';
 import { ensureSchedules } from '../../workers/schedules.js';
-import { statusQuery, type HelpRequestInput, type RequestStatusView } from '../../workflows/contracts.js';
+import { statusQuery, type HelpRequestInput, type RequestStatusView } from '../../contracts/help-request.js';
 import { helpRequestWorkflow } from '../../workflows/help-request.js';
-import { TrackerIssueKey } from '../../workflows/search-attributes.js';
+import { TrackerIssueKey } from '../../contracts/search-attributes.js';
 import { eventually, startDevServerHarness, TRACKER, type DevServerHarness, type Harness } from '../support/harness.js';
 import { unique } from '../support/temporal.js';
 

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { slackMessageRequestId } from '../../intake/slack-events.js';
-import { SlackThreadKey } from '../../workflows/search-attributes.js';
-import { slackNoticeId } from '../../workflows/slack-notice.js';
+import { SlackThreadKey } from '../../contracts/search-attributes.js';
+import { slackNoticeId } from '../../contracts/slack-notice.js';
 import { eventually, HELP_CHANNEL, STAFF } from '../support/harness.js';
 import { blockActions, slackMessageEvent } from '../intake/support/payloads.js';
 import { freshEventId, freshTs, requestStatus, slackClick, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { requestMarker } from '../../activities/gitlab-text.js';
+import { requestMarker } from '../../contracts/tracker-marker.js';
 import {
   decideIssueAction,
   decideIssueHook,

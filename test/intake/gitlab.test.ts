@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { markedRequestId } from '../../intake/gitlab-events.js';
+import { markedRequestId } from '../../contracts/tracker-marker.js';
 import { gitlabTokenMatches } from '../../intake/routes/gitlab.js';
 import { GatewayError } from '../../intake/temporal-gateway.js';
-import { effectMarker, requestMarker } from '../../activities/gitlab-text.js';
+import { effectMarker, requestMarker } from '../../contracts/tracker-marker.js';
 import { failingGateway, recordingGateway } from './support/gateway.js';
 import { issueHook, noteHook, TRACKER_ID } from './support/payloads.js';
 import { GITLAB_SECRET, postGitlab, signedApp } from './support/signed-app.js';

@@ -9,7 +9,8 @@ import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { bearerMatches, createApp, type IntakeOptions } from '../../intake/app.js';
+import { bearerMatches, createApp } from '../../intake/app.js';
+import { type IntakeOptions } from '../../intake/deps.js';
 import { DEFAULT_HTTP_TIMEOUTS, isLoopbackHostHeader, serverTimeoutOptions, type HttpTimeouts } from '../../intake/http-transport.js';
 import { createIntakeMetrics } from '../../intake/metrics.js';
 import { createMetricsApp } from '../../intake/metrics-server.js';

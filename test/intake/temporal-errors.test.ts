@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 
 import { handleError } from '../../intake/http-errors.js';
 import { GatewayError, translateTemporalError } from '../../intake/temporal-gateway.js';
-import { INVALID_TRANSITION } from '../../workflows/contracts.js';
+import { INVALID_TRANSITION } from '../../contracts/failures.js';
 import Fastify from 'fastify';
 
 function grpcError(code: grpcStatus, details: string): GrpcServiceError {

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { helpRequestWorkflow } from '../../workflows/help-request.js';
-import { acknowledgeUpdate, resolveUpdate, statusQuery, type HelpRequestInput } from '../../workflows/contracts.js';
+import { ACTION_UPDATES, statusQuery, type HelpRequestInput } from '../../contracts/help-request.js';
 import { resolveTemporalBinary } from '../../workers/temporal-binaries.js';
 import { eventually, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
 import { registerSearchAttributes, unique } from '../support/temporal.js';
@@ -86,7 +86,7 @@ describe('helpRequestWorkflow on the time-skipping server', () => {
     const input = request();
     const handle = await env.client.workflow.start(helpRequestWorkflow, { workflowId: input.id, taskQueue: harness.taskQueue, args: [input] });
 
-    const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: 'grace', note: 'looking' }] });
+    const acked = await handle.executeUpdate(ACTION_UPDATES.acknowledge, { args: [{ actor: 'grace', note: 'looking' }] });
     expect(acked.status).toBe('acknowledged');
     expect(acked.assignee).toBe('grace');
 
@@ -95,9 +95,9 @@ describe('helpRequestWorkflow on the time-skipping server', () => {
     expect(status.tier).toBe(2);
     expect(status.slaBreached).toBe(false);
 
-    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: 'grace', note: 'MFA reset' }] });
+    const resolved = await handle.executeUpdate(ACTION_UPDATES.resolve, { args: [{ actor: 'grace', note: 'MFA reset' }] });
     expect(resolved.status).toBe('resolved');
-    const again = handle.executeUpdate(resolveUpdate, { args: [{ actor: 'grace' }] });
+    const again = handle.executeUpdate(ACTION_UPDATES.resolve, { args: [{ actor: 'grace' }] });
     await expect(again).rejects.toThrow(WorkflowUpdateFailedError);
     await expect(again).rejects.toSatisfy((err: WorkflowUpdateFailedError) => /already resolved/.test(err.cause?.message ?? ''));
 

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TierflowConfig } from '../../domain/config.js';
 import { loadConfig } from '../../registry/load.js';
 import { resolveTemporalBinary } from '../../workers/temporal-binaries.js';
-import { ACTION_SIGNALS, ACTION_UPDATES, statusQuery, type ActionArgs, type ActionName, type HelpRequestInput } from '../../workflows/contracts.js';
+import { ACTION_SIGNALS, ACTION_UPDATES, statusQuery, type ActionArgs, type ActionName, type HelpRequestInput } from '../../contracts/help-request.js';
 import { helpRequestWorkflow } from '../../workflows/help-request.js';
 import { HELP_CHANNEL, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
 import { recordHistory } from '../support/histories.js';

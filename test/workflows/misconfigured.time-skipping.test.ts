@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { resolveTemporalBinary } from '../../workers/temporal-binaries.js';
-import { ACTION_UPDATES, statusQuery } from '../../workflows/contracts.js';
+import { ACTION_UPDATES, statusQuery } from '../../contracts/help-request.js';
 import { helpRequestWorkflow } from '../../workflows/help-request.js';
 import { eventually, quietRuntime, startHarness, TRACKER, type Harness } from '../support/harness.js';
 import { registerSearchAttributes, unique } from '../support/temporal.js';

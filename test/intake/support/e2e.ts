@@ -14,7 +14,7 @@ import { signRequest } from '../../../intake/signature.js';
 import { createSlackDirectory } from '../../../intake/slack-directory.js';
 import { slackSignatureHeaders } from '../../../intake/slack-signature.js';
 import { createTemporalGateway } from '../../../intake/temporal-gateway.js';
-import type { RequestStatusView } from '../../../workflows/contracts.js';
+import type { RequestStatusView } from '../../../contracts/help-request.js';
 import { HELP_CHANNEL, startDevServerHarness, TRACKER, type Harness } from '../../support/harness.js';
 import { formEncode, GITLAB_SECRET, SLACK_SECRET } from './signed-app.js';
 

@@ -1,7 +1,7 @@
 /** An in-memory gateway that records what intake asked of Temporal, with overridable behaviour. */
 import { GatewayError, type RequestGateway, type StartResult, type TrackerIssueRecord } from '../../../intake/temporal-gateway.js';
-import type { HelpRequestInput, RequestStatusView } from '../../../workflows/contracts.js';
-import type { SlackNoticeInput } from '../../../workflows/slack-notice.js';
+import type { HelpRequestInput, RequestStatusView } from '../../../contracts/help-request.js';
+import type { SlackNoticeInput } from '../../../contracts/slack-notice.js';
 
 export interface RecordedAct {
   id: string;

@@ -2,7 +2,8 @@
  * An intake app with Slack and GitLab configured with test secrets and a fixed clock, and helpers
  * that deliver payloads the way Slack and GitLab do (signed, form-encoded or JSON).
  */
-import { createApp, type IntakeDeps } from '../../../intake/app.js';
+import { createApp } from '../../../intake/app.js';
+import { type IntakeDeps } from '../../../intake/deps.js';
 import { slackSignatureHeaders } from '../../../intake/slack-signature.js';
 import type { RequestGateway } from '../../../intake/temporal-gateway.js';
 import { HELP_CHANNEL, TRACKER_PATH } from './payloads.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { missedAction } from '../../activities/reconcile.js';
+import { actionForIssueEvent, actionForIssueState } from '../../domain/tracker-issue.js';
 
 describe('what a lost GitLab webhook missed', () => {
   it.each([
@@ -13,6 +13,18 @@ describe('what a lost GitLab webhook missed', () => {
     ['closed', 'cancelled', null],
     ['opened', 'closed', null],
   ])('an issue %s with the request %s needs %s', (issue, request, action) => {
-    expect(missedAction(issue, request)).toBe(action);
+    expect(actionForIssueState(issue, request)).toBe(action);
+  });
+});
+
+describe('what a GitLab issue hook asks of its request', () => {
+  it.each([
+    ['close', 'resolve'],
+    ['reopen', 'reopen'],
+    ['open', null],
+    ['update', null],
+    [undefined, null],
+  ] as const)('%s → %s', (hookAction, action) => {
+    expect(actionForIssueEvent(hookAction)).toBe(action);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
-import { searchAttributesOf, SEARCH_ATTRIBUTE_KEYS, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../../workflows/search-attributes.js';
+import { searchAttributesOf, SEARCH_ATTRIBUTE_KEYS, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../../contracts/search-attributes.js';
 import { requestState } from '../activities/support/fixtures.js';
 
 const trackerIssueOf = (links: Partial<ReturnType<typeof requestState>['links']>) => {

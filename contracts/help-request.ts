@@ -18,6 +18,8 @@ export type { ClockView, RequestStatusView, TimelineView } from '../domain/statu
 
 /** Task queue of the workflow and its activities. */
 export const HELP_REQUEST_TASK_QUEUE = 'tierflow-requests';
+/** Workflow type name, for clients that start or list requests by name. */
+export const HELP_REQUEST_WORKFLOW = 'helpRequestWorkflow';
 
 /** Where a request came from. */
 export type RequestSource = 'webhook' | 'slack' | 'gitlab';
@@ -67,8 +69,6 @@ export interface CarriedRequest {
 
 export const statusQuery = defineQuery<RequestStatusView>('status');
 
-/** The failure type an action's Update validator throws for a transition the state does not allow (HTTP 409). */
-export const INVALID_TRANSITION = 'InvalidTransition';
 
 type ActionUpdate = UpdateDefinition<RequestStatusView, [ActionArgs]>;
 type ActionSignal = SignalDefinition<[ActionArgs]>;
@@ -80,16 +80,17 @@ type ActionSignal = SignalDefinition<[ActionArgs]>;
 export const ACTION_UPDATES = Object.fromEntries(ACTIONS.map((a) => [a, defineUpdate<RequestStatusView, [ActionArgs]>(a)])) as Record<ActionName, ActionUpdate>;
 export const ACTION_SIGNALS = Object.fromEntries(ACTIONS.map((a) => [a, defineSignal<[ActionArgs]>(a)])) as Record<ActionName, ActionSignal>;
 
-export const acknowledgeUpdate = ACTION_UPDATES.acknowledge;
-export const resolveUpdate = ACTION_UPDATES.resolve;
-export const escalateUpdate = ACTION_UPDATES.escalate;
-export const commentUpdate = ACTION_UPDATES.comment;
-export const commentSignal = ACTION_SIGNALS.comment;
-export const resolveSignal = ACTION_SIGNALS.resolve;
-
-/** Slack buttons of the status message carry `action_id` = `tierflow_<action>` and `value` = the request id. */
-export const SLACK_BUTTON_PREFIX = 'tierflow_';
-export const slackButtonId = (action: ActionName): string => `${SLACK_BUTTON_PREFIX}${action}`;
-
-/** Engineer actions reachable over HTTP. */
-export type EngineerActionName = ActionName;
+/**
+ * How a request's workflow is started: its id is the business key, a closed request is never
+ * started again, and the Temporal UI gets a static summary and details.
+ */
+export function helpRequestStartOptions(input: HelpRequestInput, taskQueue: string) {
+  return {
+    workflowId: input.id,
+    taskQueue,
+    args: [input] as [HelpRequestInput],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    staticSummary: `Help request: ${input.summary}`.slice(0, 200),
+    staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
+  };
+}

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpda
 import type { CoverageCalendar } from '../domain/calendar.js';
 import type { RequestState } from '../domain/request.js';
 import { clockDueAt } from '../domain/sla-clock.js';
+import { HELP_REQUEST_WORKFLOW } from './help-request.js';
 
 export const TierKey = defineSearchAttributeKey('Tier', SearchAttributeType.INT);
 export const SystemKey = defineSearchAttributeKey('System', SearchAttributeType.KEYWORD);
@@ -55,7 +56,7 @@ export function trackerIssueValue(projectId: unknown, iid: unknown): string | nu
 export function trackerIssueQuery(values: readonly string[]): string {
   if (values.length === 0 || values.some((v) => !/^[0-9]{1,16}#[0-9]{1,16}$/.test(v))) throw new RangeError('tracker issue values must be <project id>#<iid>');
   const list = values.map((v) => `'${v}'`).join(', ');
-  return `${TrackerIssueKey.name} IN (${list}) AND WorkflowType = 'helpRequestWorkflow' AND ExecutionStatus != 'ContinuedAsNew'`;
+  return `${TrackerIssueKey.name} IN (${list}) AND WorkflowType = '${HELP_REQUEST_WORKFLOW}' AND ExecutionStatus != 'ContinuedAsNew'`;
 }
 
 /**
