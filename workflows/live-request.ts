@@ -1,0 +1,137 @@
+/**
+ * A request as its workflow holds it: the state from the domain state machine, the plan decided
+ * when it opened, the effects still to carry out, and a version that every decision bumps (the
+ * main loop wakes on it). Only this class changes the state; handlers and the effect runner go
+ * through it. Deterministic: time is the workflow's `Date.now()`.
+ */
+import { workflowInfo } from '@temporalio/workflow';
+
+import type { CarriedRequest, HelpRequestInput, RequestPlan } from '../contracts/help-request.js';
+import type { ActionContext } from '../domain/request-actions.js';
+import { nextWakeUp, onTimersDue, type WakeUp } from '../domain/request-timers.js';
+import { isActive, openRequest, record, upgradeState, type Decision, type Effect, type RequestLinks, type RequestState, type TimelineEntry } from '../domain/request.js';
+import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
+import { recordSlaMetrics } from './sla-metrics.js';
+
+export class LiveRequest {
+  /** Effects decided and not yet carried out, oldest first. */
+  readonly pending: Effect[] = [];
+  /** Bumped by every decision, so a wait can wake for any change, effects or not. */
+  version = 0;
+  #state: RequestState;
+
+  private constructor(
+    readonly input: HelpRequestInput,
+    readonly plan: RequestPlan,
+    state: RequestState,
+  ) {
+    this.#state = state;
+  }
+
+  /**
+   * Opens a new request at its starting tier. Clocks start when the request was accepted (the
+   * workflow's start), not when a busy worker first got to it.
+   */
+  static open(input: HelpRequestInput, plan: RequestPlan): LiveRequest {
+    const acceptedAt = Math.min(Date.now(), workflowInfo().startTime.getTime());
+    const newRequest = { ...input, type: plan.type, system: plan.system, startTier: plan.startTier, mentions: plan.mentions };
+    const opened = openRequest(newRequest, { ...contextOf(plan), now: acceptedAt });
+    const request = new LiveRequest(input, plan, opened.state);
+    request.pending.push(...opened.effects);
+    return request;
+  }
+
+  /** Takes over a request carried across continue-as-new (its state brought to the current shape). */
+  static resume(input: HelpRequestInput, carried: CarriedRequest): LiveRequest {
+    return new LiveRequest(input, carried.plan, upgradeState(carried.state));
+  }
+
+  get state(): RequestState {
+    return this.#state;
+  }
+
+  get active(): boolean {
+    return isActive(this.#state);
+  }
+
+  /** What every decision needs, at the workflow's now. */
+  ctx(): ActionContext {
+    return contextOf(this.plan);
+  }
+
+  /** Takes a decision of the state machine: its state, its effects queued, its SLA metrics emitted. */
+  apply(decision: Decision): void {
+    recordSlaMetrics(this.#state, decision.state, this.plan.calendar);
+    this.#state = decision.state;
+    this.pending.push(...decision.effects);
+    this.version += 1;
+  }
+
+  /** Records something that happened outside a decision (an integration misconfigured). */
+  note(entry: TimelineEntry): void {
+    this.#state = record(this.#state, entry);
+  }
+
+  /** Keeps what an effect learned: the Slack thread, the tracker issue. */
+  link(links: Partial<RequestLinks>): void {
+    this.#state = { ...this.#state, links: { ...this.#state.links, ...links } };
+  }
+
+  /** A resolved request that stayed resolved through its reopen window. */
+  close(): void {
+    if (this.#state.status === 'resolved') this.#state = { ...this.#state, status: 'closed' };
+  }
+
+  /** The next warning, breach or reminder, if any. */
+  nextWakeUp(): WakeUp | null {
+    return nextWakeUp(this.#state, this.plan.calendar);
+  }
+
+  /** Handles whatever warnings, breaches and reminders are due now. */
+  timersDue(): void {
+    this.apply(onTimersDue(this.#state, this.ctx()));
+  }
+
+  view(): RequestStatusView {
+    return toStatusView(this.#state, this.plan.calendar, Date.now());
+  }
+
+  /**
+   * The state for an activity: without its history of events (only the latest), so payloads in the
+   * workflow history stay small however long the timeline grows.
+   */
+  snapshot(): RequestState {
+    return { ...this.#state, timeline: this.#state.timeline.slice(-1) };
+  }
+
+  /** What continue-as-new carries: the whole state and the plan, so nothing is decided twice. */
+  carried(): CarriedRequest {
+    return { state: this.#state, plan: this.plan };
+  }
+}
+
+function contextOf(plan: RequestPlan): ActionContext {
+  return { now: Date.now(), calendar: plan.calendar, policy: plan.policy, contacts: plan.contacts, systems: plan.systems };
+}
+
+/** The status of a request whose routing has not been decided yet (the first instants of its life). */
+export function routingView(input: HelpRequestInput): RequestStatusView {
+  return {
+    id: input.id,
+    tier: 2,
+    status: 'open',
+    priority: input.priority ?? 'P3',
+    system: input.system ?? null,
+    type: input.type ?? 'question',
+    summary: input.summary,
+    requester: input.requester.email,
+    assignee: null,
+    slaBreached: false,
+    details: 'Routing the request',
+    clocks: [],
+    links: { slackThread: null, gitlabIssue: input.gitlabIssue?.url ?? null },
+    timeline: [],
+    timelineCounts: {},
+    timelineOmitted: 0,
+  };
+}
