@@ -43,6 +43,7 @@ USER node
 # unless asked for: docker-compose.yml sets HOST=0.0.0.0 for the intake.
 ENV PORT=3000
 EXPOSE 3000
-# docker-compose.yml runs the worker and the intake server from this image with explicit commands;
-# this default runs the worker.
+# docker-compose.yml runs the worker (workers/worker.ts) and the intake (workers/intake.ts) from this
+# image with explicit commands; this default runs the worker. Both stop cleanly on SIGTERM (drain,
+# then close their connections).
 CMD ["node", "--import", "tsx", "workers/worker.ts"]

@@ -8,6 +8,8 @@
  * to its Block Kit limit with {@link fitMrkdwn}, so a long summary or description never makes
  * Slack refuse the message.
  */
+import type { ActionsBlock, Button, ContextBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+
 import { formatInstant, type CoverageCalendar } from '../domain/calendar.js';
 import type { GuideLink } from '../domain/registry.js';
 import { ACTIVE_STATUSES, type RequestState, type RequestStatus } from '../domain/request.js';
@@ -29,27 +31,14 @@ export const BLOCK_KIT_LIMITS = {
   messageText: 40_000,
 } as const;
 
-/** A Block Kit text object. */
-export interface TextObject {
-  type: 'mrkdwn' | 'plain_text';
-  text: string;
-  emoji?: boolean;
-}
+/** A status-message button: a Block Kit button carrying the action id and the request id the intake reads. */
+export type StatusButton = Button & Required<Pick<Button, 'action_id' | 'value'>>;
 
-/** A button element. */
-export interface ButtonElement {
-  type: 'button';
-  action_id: string;
-  text: TextObject;
-  value: string;
-  style?: 'primary' | 'danger';
-}
-
-/** The blocks the status message uses. */
+/** The Block Kit blocks the status message uses, narrowed to what it puts in them (mrkdwn text, buttons). */
 export type StatusBlock =
-  | { type: 'section'; block_id: string; text?: TextObject; fields?: TextObject[] }
-  | { type: 'context'; block_id: string; elements: TextObject[] }
-  | { type: 'actions'; block_id: string; elements: ButtonElement[] };
+  | (SectionBlock & { block_id: string })
+  | (Omit<ContextBlock, 'elements'> & { block_id: string; elements: MrkdwnElement[] })
+  | (Omit<ActionsBlock, 'elements'> & { block_id: string; elements: StatusButton[] });
 
 /** What the status message is built from. */
 export interface StatusMessageInput {
@@ -115,21 +104,22 @@ export function slaLine(view: RequestStatusView, when: (at: number) => string = 
     return `:hourglass_flowing_sand: ${clockName(running)} due ${when(Date.parse(running.dueAt!))} — ${left}${earlier}`;
   }
   const breached = view.clocks.filter((c) => c.state === 'breached').sort((a, b) => a.remainingMs - b.remainingMs)[0];
-  if (breached) return `:rotating_light: SLA breached — ${clockName(breached)} at Tier ${breached.tier} is ${breached.remaining.replace(/^-/, '')} of coverage overdue`;
+  if (breached)
+    return `:rotating_light: SLA breached — ${clockName(breached)} at Tier ${breached.tier} is ${breached.remaining.replace(/^-/, '')} of coverage overdue`;
   return view.slaBreached ? ':rotating_light: SLA breached' : 'no SLA clock running';
 }
 
 /** The buttons for the request as it stands: none once it has ended, and none that would be refused. */
-export function statusButtons(view: RequestStatusView): ButtonElement[] {
+export function statusButtons(view: RequestStatusView): StatusButton[] {
   if (!ACTIVE_STATUSES.includes(view.status)) return [];
-  const button = (action: ButtonAction, text: string, style?: 'primary'): ButtonElement => ({
+  const button = (action: ButtonAction, text: string, style?: 'primary'): StatusButton => ({
     type: 'button',
     action_id: buttonId(action),
     text: { type: 'plain_text', text, emoji: true },
     value: view.id,
     ...(style ? { style } : {}),
   });
-  const buttons: ButtonElement[] = [];
+  const buttons: StatusButton[] = [];
   if (view.status === 'open') buttons.push(button('acknowledge', 'Acknowledge'));
   if (view.status !== 'waiting_on_requester') buttons.push(button('pause', 'Waiting on requester'));
   if (view.tier < 5) buttons.push(button('escalate', 'Escalate'));
@@ -138,7 +128,7 @@ export function statusButtons(view: RequestStatusView): ButtonElement[] {
   return buttons;
 }
 
-const mrkdwn = (text: string, max: number): TextObject => ({ type: 'mrkdwn', text: fitMrkdwn(text, max) });
+const mrkdwn = (text: string, max: number): MrkdwnElement => ({ type: 'mrkdwn', text: fitMrkdwn(text, max) });
 
 /** True when user text has something to show once invisible characters are gone. */
 const hasText = (text: string): boolean => neutraliseInvisible(text).trim() !== '';
@@ -182,7 +172,8 @@ export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
   const { state, view } = input;
   const L = BLOCK_KIT_LIMITS;
   const section = (id: string, text: string | null): StatusBlock[] => (text ? [{ type: 'section', block_id: id, text: mrkdwn(text, L.sectionText) }] : []);
-  const context = (id: string, text: string | null): StatusBlock[] => (text ? [{ type: 'context', block_id: id, elements: [mrkdwn(text, L.contextText)] }] : []);
+  const context = (id: string, text: string | null): StatusBlock[] =>
+    text ? [{ type: 'context', block_id: id, elements: [mrkdwn(text, L.contextText)] }] : [];
   const fields: Array<[string, string]> = [
     ['Tier', `${view.tier} · ${TIER_NAMES[view.tier]}`],
     ['State', stateLabel(input)],

@@ -10,7 +10,7 @@
  * - A reply: `tierflow_effect` with the effect id, among the thread's replies.
  * Updating the status message (`chat.update`) is idempotent by nature.
  */
-import type { WebClient } from '@slack/web-api';
+import type { WebAPICallResult, WebClient } from '@slack/web-api';
 import { Context } from '@temporalio/activity';
 
 import type { GuideLink } from '../domain/registry.js';
@@ -83,7 +83,6 @@ export interface PostThreadReplyArgs {
   mentions: string[];
 }
 
-
 interface MessageLike {
   ts?: string;
   user?: string;
@@ -112,7 +111,7 @@ function defaultWarn(message: string, meta: Record<string, unknown>): void {
   }
 }
 
-// Pages of history or replies read, newest first for history, while looking for an earlier
+// Pages of history or replies read (of PAGE_SIZE messages each) while looking for an earlier
 // attempt's message: a lost answer is retried within minutes, long before 1,000 newer messages.
 // (No `oldest` bound from the request's time: the workflow's clock is not Slack's, e.g. under the
 // time-skipping test server.)
@@ -138,47 +137,43 @@ export function createSlackActivities(deps: SlackDeps) {
         throw err;
       },
     ));
-  const postedByUs = (m: MessageLike, us: BotIdentity): boolean =>
-    us.botId !== null ? m.bot_id === us.botId : us.userId !== null && m.user === us.userId;
+  const postedByUs = (m: MessageLike, us: BotIdentity): boolean => (us.botId !== null ? m.bot_id === us.botId : us.userId !== null && m.user === us.userId);
   const isStatusOf = (state: RequestState) => (m: MessageLike) => m.metadata?.event_type === THREAD_EVENT_TYPE && payloadOf(m).request_id === state.id;
 
-  /** The ts of our first message for this request among the channel's latest messages. */
-  const findThread = async (state: RequestState): Promise<string | null> => {
+  /**
+   * The ts of the first message that `accept` takes, reading `method`'s pages (newest first for
+   * history) with `paginate()`: it stops at the page that holds one, or after {@link MAX_PAGES}.
+   */
+  const firstMessage = async (
+    method: 'conversations.history' | 'conversations.replies',
+    args: Record<string, unknown>,
+    accept: (m: MessageLike) => boolean,
+  ): Promise<string | null> => {
     const us = await me();
-    const match = isStatusOf(state);
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const answer = await slack.conversations.history({ channel: helpChannel, include_all_metadata: true, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      const found = (answer.messages as MessageLike[] | undefined)?.find((m) => match(m) && postedByUs(m, us));
-      if (found?.ts) return found.ts;
-      cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!cursor) return null;
-    }
-    return null;
+    const foundIn = (page: WebAPICallResult): string | null =>
+      ((page as { messages?: MessageLike[] }).messages ?? []).find((m) => m.ts && accept(m) && postedByUs(m, us))?.ts ?? null;
+    let read = 0;
+    const found = await slack.paginate(
+      method,
+      { ...args, include_all_metadata: true, limit: PAGE_SIZE },
+      (page) => foundIn(page) !== null || (read += 1) >= MAX_PAGES,
+      (earlier: string | null | undefined, page) => earlier ?? foundIn(page),
+    );
+    return found ?? null;
   };
+
+  /** The ts of our first message for this request among the channel's latest messages. */
+  const findThread = (state: RequestState): Promise<string | null> => firstMessage('conversations.history', { channel: helpChannel }, isStatusOf(state));
 
   /**
    * The ts of the first reply in the thread that `match` accepts. A thread whose first message was
    * deleted cannot be read (`thread_not_found`) and so holds no reply of ours: the post decides.
    */
-  const findReply = async (channel: string, threadTs: string, match: (m: MessageLike) => boolean): Promise<string | null> => {
-    const us = await me();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const answer = await slack.conversations
-        .replies({ channel, ts: threadTs, include_all_metadata: true, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) })
-        .catch((err: unknown) => {
-          if (errorCode(err) === 'thread_not_found') return null;
-          throw err;
-        });
-      if (!answer) return null;
-      const found = ((answer.messages ?? []) as MessageLike[]).find((m) => m.ts !== threadTs && match(m) && postedByUs(m, us));
-      if (found?.ts) return found.ts;
-      cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!cursor) return null;
-    }
-    return null;
-  };
+  const findReply = (channel: string, threadTs: string, match: (m: MessageLike) => boolean): Promise<string | null> =>
+    firstMessage('conversations.replies', { channel, ts: threadTs }, (m) => m.ts !== threadTs && match(m)).catch((err: unknown) => {
+      if (errorCode(err) === 'thread_not_found') return null;
+      throw err;
+    });
 
   /** The system owners' group: a real mention once the request is with them (Tier 3+), else the handle as plain text. */
   const ownersOf = async (state: RequestState): Promise<string | null> => {
@@ -210,7 +205,13 @@ export function createSlackActivities(deps: SlackDeps) {
         if (!statusTs) {
           const [mentions, owners] = await Promise.all([groups.mentions(args.mentions), ownersOf(state)]);
           const input = { state, view: args.view, owners, guides: args.guides, shadowItOwner: args.shadowItOwner, mentions };
-          const posted = await slack.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...statusContent(input), unfurl_links: false, unfurl_media: false });
+          const posted = await slack.chat.postMessage({
+            channel,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+            ...statusContent(input),
+            unfurl_links: false,
+            unfurl_media: false,
+          });
           statusTs = posted.ts ?? null;
         }
         if (!statusTs) throw new Error('Slack chat.postMessage returned no ts');

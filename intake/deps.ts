@@ -10,7 +10,7 @@ import type { SlackDirectory } from './slack-directory.js';
 import type { SlackResponder } from './slack-respond.js';
 import type { RequestGateway } from './temporal-gateway.js';
 
-/** What the intake is configured with (from `workers/settings.ts` in `buildIntake`). */
+/** What the intake is configured with (from the settings, by `intakeOptions` in `workers/intake-app.ts`). */
 export interface IntakeOptions {
   /** HMAC secret of `POST /webhooks/requests`; null accepts unsigned bodies (sandbox only). */
   intakeSecret: string | null;

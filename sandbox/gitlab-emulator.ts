@@ -9,8 +9,21 @@
  * unknown issue → 404 `{ message: '404 Not found' }`, bad parameters → 400 `{ error }` or `{ message }`.
  */
 import { STATUS_CODES } from 'node:http';
-import { json, startHttpEmulator, type EmulatorRequest, type EmulatorResponse, type Failure, type RecordedCall } from './http-emulator.js';
-import { addLabels, filterIssues, GitlabStore, paginate, parseLabels, type GitlabIssue, type GitlabNote, type GitlabProject, type GitlabUser } from './gitlab-store.js';
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { createEmulatorServer, paramsOf, requestUrl, type Failure, type RecordedCall } from './emulator-server.js';
+import {
+  addLabels,
+  filterIssues,
+  GitlabStore,
+  paginate,
+  parseLabels,
+  type GitlabIssue,
+  type GitlabNote,
+  type GitlabProject,
+  type GitlabUser,
+} from './gitlab-store.js';
 
 export type { GitlabIssue, GitlabNote, GitlabProject, GitlabUser } from './gitlab-store.js';
 
@@ -52,15 +65,39 @@ export interface GitlabEmulator {
 }
 
 type Params = Record<string, unknown>;
+type Project = NonNullable<ReturnType<GitlabStore['project']>>;
+
+/** An answer: `body` sent as JSON with `status` and `headers`. */
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => ({ status, body, headers });
+const send = (reply: FastifyReply, answer: Answer): FastifyReply =>
+  reply
+    .code(answer.status)
+    .headers(answer.headers ?? {})
+    .send(answer.body);
 
 const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1' || v === 1;
-const ids = (v: unknown): number[] => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : v === undefined || v === null ? [] : [v]).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-const error = (status: number, text: string): EmulatorResponse => json(status, { error: text });
-const message = (status: number, body: unknown): EmulatorResponse => json(status, { message: body });
+const ids = (v: unknown): number[] =>
+  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : v === undefined || v === null ? [] : [v])
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+const error = (status: number, text: string): Answer => json(status, { error: text });
+const message = (status: number, body: unknown): Answer => json(status, { message: body });
 const NOT_FOUND = error(404, '404 Not Found');
 const EDITABLE = ['title', 'description', 'labels', 'add_labels', 'remove_labels', 'state_event', 'assignee_ids', 'assignee_id', 'confidential'];
 
-function validateTitle(title: unknown): EmulatorResponse | undefined {
+/** The caller's token: `PRIVATE-TOKEN`, or `Authorization: Bearer`. */
+function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['private-token'];
+  return (Array.isArray(header) ? header[0] : header) ?? /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
+function validateTitle(title: unknown): Answer | undefined {
   if (typeof title !== 'string' || title.trim() === '') return message(400, { title: ["can't be blank"] });
   if (title.length > 255) return message(400, { title: ['is too long (maximum is 255 characters)'] });
   return undefined;
@@ -75,9 +112,10 @@ function validateTitle(title: unknown): EmulatorResponse | undefined {
  */
 export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Promise<GitlabEmulator> {
   let baseUrl = '';
+  const server = createEmulatorServer({ errorBody: (status) => ({ message: `${status} ${STATUS_CODES[status] ?? ''}`.trim() }) });
   const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now, opts.firstProjectId);
 
-  const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): EmulatorResponse => {
+  const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): Answer => {
     if (!EDITABLE.some((k) => p[k] !== undefined)) return error(400, `${EDITABLE.join(', ')} are missing, at least one parameter must be provided`);
     const stateEvent = p.state_event;
     if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen') return error(400, 'state_event does not have a valid value');
@@ -102,74 +140,105 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     return json(200, issue);
   };
 
-  const route = (req: EmulatorRequest): EmulatorResponse => {
-    const token = req.headers['private-token'] ?? /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || token === 'glpat-invalid') return message(401, '401 Unauthorized');
-    const actor = store.userOf(String(token));
-    const segments = req.path.replace(/^\/api\/v4\/?/, '').split('/').map((s) => decodeURIComponent(s));
-    const p: Params = { ...Object.fromEntries(req.query), ...(req.body !== null && typeof req.body === 'object' ? (req.body as Params) : {}) };
-    const selfUrl = `${req.origin}${req.path}?${req.query.toString()}`;
-    const [root, projectRef, sub, iidText, leaf, ...rest] = segments;
-    const { method } = req;
+  const actorOf = (request: FastifyRequest): GitlabUser => store.userOf(String(tokenOf(request)));
+  type Route = (request: FastifyRequest, project: Project) => Answer;
 
-    if (root === 'user' && segments.length === 1 && method === 'GET') return json(200, actor);
-    if (root !== 'projects' || projectRef === undefined || rest.length > 0) return NOT_FOUND;
-    const project = store.project(projectRef);
-    if (!project) return message(404, '404 Project Not Found');
-    if (sub === undefined) return method === 'GET' ? json(200, project.project) : NOT_FOUND;
-    if (sub !== 'issues') return NOT_FOUND;
+  /** A route under `/projects/:project`: GitLab's 404 for an unknown project. */
+  const inProject = (answer: Route) => (request: FastifyRequest, reply: FastifyReply) => {
+    const project = store.project((request.params as { project: string }).project);
+    return send(reply, project ? answer(request, project) : message(404, '404 Project Not Found'));
+  };
+  /** A route under `/projects/:project/issues/:iid`: GitLab's 404 for an unknown issue. */
+  const onIssue = (answer: (request: FastifyRequest, project: Project, issue: GitlabIssue) => Answer) =>
+    inProject((request, project) => {
+      const { iid } = request.params as { iid: string };
+      const issue = /^\d+$/.test(iid) ? store.issue(project, Number(iid)) : undefined;
+      return issue ? answer(request, project, issue) : message(404, '404 Not found');
+    });
+  /** A page of `items` with GitLab's pagination headers (`x-total`, `link`, …). */
+  const pageOf = <T>(request: FastifyRequest, items: T[]): Answer => {
+    const url = requestUrl(request);
+    const { page, headers } = paginate(items, url.searchParams, `http://${request.host}${url.pathname}${url.search || '?'}`);
+    return json(200, page, headers);
+  };
 
-    if (iidText === undefined) {
-      if (method === 'GET') {
-        const found = filterIssues(project.issues, req.query);
-        if (typeof found === 'string') return error(400, found);
-        const { page, headers } = paginate(found, req.query, selfUrl);
-        return json(200, page, headers);
-      }
-      if (method !== 'POST') return NOT_FOUND;
+  const { app } = server;
+  // Every /api/v4 call needs a token (after any injected failure, which the server's hooks apply first).
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.url.startsWith('/api/v4/')) return;
+    const token = tokenOf(request);
+    if (!token || token === 'glpat-invalid') return send(reply, message(401, '401 Unauthorized'));
+  });
+  app.get('/api/v4/user', (request, reply) => send(reply, json(200, actorOf(request))));
+  app.get(
+    '/api/v4/projects/:project',
+    inProject((_request, project) => json(200, project.project)),
+  );
+  app.get(
+    '/api/v4/projects/:project/issues',
+    inProject((request, project) => {
+      const found = filterIssues(project.issues, requestUrl(request).searchParams);
+      return typeof found === 'string' ? error(400, found) : pageOf(request, found);
+    }),
+  );
+  app.post(
+    '/api/v4/projects/:project/issues',
+    inProject((request, project) => {
+      const p = paramsOf(request);
       if (p.title === undefined) return error(400, 'title is missing');
       const invalid = validateTitle(p.title);
       if (invalid) return invalid;
       const description = typeof p.description === 'string' ? p.description : null;
-      const fields = { title: String(p.title), description, labels: parseLabels(p.labels), assigneeIds: ids(p.assignee_ids ?? p.assignee_id), confidential: bool(p.confidential) };
-      return json(201, store.createIssue(project, fields, actor));
-    }
-
-    const issue = /^\d+$/.test(iidText) ? store.issue(project, Number(iidText)) : undefined;
-    if (!issue) return message(404, '404 Not found');
-    if (leaf === undefined) {
-      if (method === 'GET') return json(200, issue);
-      return method === 'PUT' ? editIssue(issue, p, actor) : NOT_FOUND;
-    }
-    if (leaf !== 'notes') return NOT_FOUND;
-    if (method === 'GET') {
-      const direction = req.query.get('sort') === 'asc' ? 1 : -1;
-      const notes = [...store.notes(project, issue.iid)].sort((a, b) => direction * (a.id - b.id));
-      const { page, headers } = paginate(notes, req.query, selfUrl);
-      return json(200, page, headers);
-    }
-    if (method !== 'POST') return NOT_FOUND;
-    if (p.body === undefined) return error(400, 'body is missing');
-    if (typeof p.body !== 'string' || p.body.trim() === '') return message(400, { note: ["can't be blank"] });
-    return json(201, store.addNote(project, issue, p.body, bool(p.internal) || bool(p.confidential), actor));
-  };
-
-  const server = await startHttpEmulator({
-    port: opts.port,
-    errorBody: (status) => ({ message: `${status} ${STATUS_CODES[status] ?? ''}`.trim() }),
-    handler: (req) => (req.path.startsWith('/api/v4/') ? route(req) : NOT_FOUND),
-  });
-  baseUrl = server.url;
+      const fields = {
+        title: String(p.title),
+        description,
+        labels: parseLabels(p.labels),
+        assigneeIds: ids(p.assignee_ids ?? p.assignee_id),
+        confidential: bool(p.confidential),
+      };
+      return json(201, store.createIssue(project, fields, actorOf(request)));
+    }),
+  );
+  app.get(
+    '/api/v4/projects/:project/issues/:iid',
+    onIssue((_request, _project, issue) => json(200, issue)),
+  );
+  app.put(
+    '/api/v4/projects/:project/issues/:iid',
+    onIssue((request, _project, issue) => editIssue(issue, paramsOf(request), actorOf(request))),
+  );
+  app.get(
+    '/api/v4/projects/:project/issues/:iid/notes',
+    onIssue((request, project, issue) => {
+      const direction = requestUrl(request).searchParams.get('sort') === 'asc' ? 1 : -1;
+      return pageOf(
+        request,
+        [...store.notes(project, issue.iid)].sort((a, b) => direction * (a.id - b.id)),
+      );
+    }),
+  );
+  app.post(
+    '/api/v4/projects/:project/issues/:iid/notes',
+    onIssue((request, project, issue) => {
+      const p = paramsOf(request);
+      if (p.body === undefined) return error(400, 'body is missing');
+      if (typeof p.body !== 'string' || p.body.trim() === '') return message(400, { note: ["can't be blank"] });
+      return json(201, store.addNote(project, issue, p.body, bool(p.internal) || bool(p.confidential), actorOf(request)));
+    }),
+  );
+  app.setNotFoundHandler((_request, reply) => send(reply, NOT_FOUND));
+  const { url } = await server.listen(opts.port);
+  baseUrl = url;
   store.reset(); // project URLs embed the port, known only now
 
-  const projectOf = (ref: string | number): NonNullable<ReturnType<GitlabStore['project']>> => {
+  const projectOf = (ref: string | number): Project => {
     const found = store.project(ref);
     if (!found) throw new Error(`gitlab emulator: unknown project ${ref}`);
     return found;
   };
 
   return {
-    url: server.url,
+    url: baseUrl,
     get calls() {
       return server.calls;
     },

@@ -154,9 +154,16 @@ export class GitlabStore {
       const path = full.slice(cut + 1);
       const namespace = full.slice(0, Math.max(cut, 0));
       const project: GitlabProject = {
-        id, name: path, path, path_with_namespace: full, name_with_namespace: full.split('/').join(' / '),
+        id,
+        name: path,
+        path,
+        path_with_namespace: full,
+        name_with_namespace: full.split('/').join(' / '),
         namespace: { id: 100 + index, name: namespace.split('/').pop() ?? '', path: namespace.split('/').pop() ?? '', kind: 'group', full_path: namespace },
-        web_url: `${this.baseUrl()}/${full}`, default_branch: 'main', visibility: 'private', issues_enabled: true,
+        web_url: `${this.baseUrl()}/${full}`,
+        default_branch: 'main',
+        visibility: 'private',
+        issues_enabled: true,
       };
       return { project, issues: [], notes: new Map() };
     });
@@ -175,7 +182,11 @@ export class GitlabStore {
     return state.issues.find((i) => i.iid === iid);
   }
 
-  createIssue(state: ProjectState, fields: { title: string; description: string | null; labels: string[]; assigneeIds: number[]; confidential: boolean }, author: GitlabUser = this.bot): GitlabIssue {
+  createIssue(
+    state: ProjectState,
+    fields: { title: string; description: string | null; labels: string[]; assigneeIds: number[]; confidential: boolean },
+    author: GitlabUser = this.bot,
+  ): GitlabIssue {
     const { project } = state;
     const iid = state.issues.reduce((max, i) => Math.max(max, i.iid), 0) + 1;
     const id = this.nextIssueId++;
@@ -183,10 +194,30 @@ export class GitlabStore {
     const self = `${this.baseUrl()}/api/v4/projects/${project.id}/issues/${iid}`;
     const assignees = fields.assigneeIds.map((a) => this.user(a));
     const issue: GitlabIssue = {
-      id, iid, project_id: project.id, title: fields.title, description: fields.description, state: 'opened',
-      created_at: at, updated_at: at, closed_at: null, closed_by: null, labels: addLabels([], fields.labels), milestone: null,
-      assignees, assignee: assignees[0] ?? null, author, type: 'ISSUE', issue_type: 'issue', user_notes_count: 0,
-      merge_requests_count: 0, upvotes: 0, downvotes: 0, due_date: null, confidential: fields.confidential, discussion_locked: null,
+      id,
+      iid,
+      project_id: project.id,
+      title: fields.title,
+      description: fields.description,
+      state: 'opened',
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      closed_by: null,
+      labels: addLabels([], fields.labels),
+      milestone: null,
+      assignees,
+      assignee: assignees[0] ?? null,
+      author,
+      type: 'ISSUE',
+      issue_type: 'issue',
+      user_notes_count: 0,
+      merge_requests_count: 0,
+      upvotes: 0,
+      downvotes: 0,
+      due_date: null,
+      confidential: fields.confidential,
+      discussion_locked: null,
       web_url: `${project.web_url}/-/issues/${iid}`,
       references: { short: `#${iid}`, relative: `#${iid}`, full: `${project.path_with_namespace}#${iid}` },
       _links: { self, notes: `${self}/notes`, award_emoji: `${self}/award_emoji`, project: `${this.baseUrl()}/api/v4/projects/${project.id}` },
@@ -202,9 +233,21 @@ export class GitlabStore {
   addNote(state: ProjectState, issue: GitlabIssue, body: string, internal: boolean, author: GitlabUser = this.bot): GitlabNote {
     const at = this.timestamp();
     const note: GitlabNote = {
-      id: this.nextNoteId++, type: null, body, attachment: null, author, created_at: at, updated_at: at, system: false,
-      noteable_id: issue.id, noteable_type: 'Issue', noteable_iid: issue.iid, project_id: issue.project_id, resolvable: false,
-      confidential: internal, internal,
+      id: this.nextNoteId++,
+      type: null,
+      body,
+      attachment: null,
+      author,
+      created_at: at,
+      updated_at: at,
+      system: false,
+      noteable_id: issue.id,
+      noteable_type: 'Issue',
+      noteable_iid: issue.iid,
+      project_id: issue.project_id,
+      resolvable: false,
+      confidential: internal,
+      internal,
     };
     state.notes.set(issue.iid, [...this.notes(state, issue.iid), note]);
     issue.user_notes_count += 1;
@@ -256,12 +299,21 @@ export function paginate<T>(items: T[], q: URLSearchParams, selfUrl: string): { 
     url.searchParams.set('per_page', String(perPage));
     return url.toString();
   };
-  const rels = [...(page > 1 ? [[page - 1, 'prev'] as const] : []), ...(page < totalPages ? [[page + 1, 'next'] as const] : []), [1, 'first'] as const, [totalPages, 'last'] as const];
+  const rels = [
+    ...(page > 1 ? [[page - 1, 'prev'] as const] : []),
+    ...(page < totalPages ? [[page + 1, 'next'] as const] : []),
+    [1, 'first'] as const,
+    [totalPages, 'last'] as const,
+  ];
   return {
     page: items.slice((page - 1) * perPage, page * perPage),
     headers: {
-      'x-total': String(items.length), 'x-total-pages': String(totalPages), 'x-page': String(page), 'x-per-page': String(perPage),
-      'x-next-page': page < totalPages ? String(page + 1) : '', 'x-prev-page': page > 1 ? String(page - 1) : '',
+      'x-total': String(items.length),
+      'x-total-pages': String(totalPages),
+      'x-page': String(page),
+      'x-per-page': String(perPage),
+      'x-next-page': page < totalPages ? String(page + 1) : '',
+      'x-prev-page': page > 1 ? String(page - 1) : '',
       link: rels.map(([n, rel]) => `<${link(n)}>; rel="${rel}"`).join(', '),
     },
   };

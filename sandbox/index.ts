@@ -2,13 +2,27 @@
  * Sandbox mode: the Slack and GitLab emulators started together, for tests and for running the
  * product without credentials, with a JSON summary of what they received (served at `GET /sandbox`).
  */
-import { type FailureKind, type RecordedCall } from './http-emulator.js';
+import { type FailureKind, type RecordedCall } from './emulator-server.js';
 import { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator } from './gitlab-emulator.js';
 import { createSlackEmulator, type SlackChannel, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
 
-export { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator, type GitlabEmulatorOptions, type GitlabIssue, type GitlabNote } from './gitlab-emulator.js';
-export { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackThread, type SlackUsergroupConfig } from './slack-emulator.js';
-export { type Failure, type FailureKind, type RecordedCall } from './http-emulator.js';
+export {
+  createGitlabEmulator,
+  DEFAULT_GITLAB_PROJECT,
+  type GitlabEmulator,
+  type GitlabEmulatorOptions,
+  type GitlabIssue,
+  type GitlabNote,
+} from './gitlab-emulator.js';
+export {
+  createSlackEmulator,
+  type SlackEmulator,
+  type SlackEmulatorOptions,
+  type SlackMessage,
+  type SlackThread,
+  type SlackUsergroupConfig,
+} from './slack-emulator.js';
+export { type Failure, type FailureKind, type RecordedCall } from './emulator-server.js';
 
 /** Slack user groups served by default: the help desk tiers and one system-owner group. */
 export const DEFAULT_USERGROUPS: SlackUsergroupConfig[] = [
@@ -27,7 +41,15 @@ export const DEFAULT_USERGROUPS: SlackUsergroupConfig[] = [
 export function usergroupsFor(handles: string[]): SlackUsergroupConfig[] {
   const known = new Map(DEFAULT_USERGROUPS.map((g) => [g.handle, g]));
   return [...new Set([...known.keys(), ...handles])].map(
-    (handle) => known.get(handle) ?? { id: `S${handle.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10)}`, handle, name: handle },
+    (handle) =>
+      known.get(handle) ?? {
+        id: `S${handle
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '')
+          .slice(0, 10)}`,
+        handle,
+        name: handle,
+      },
   );
 }
 
@@ -64,7 +86,14 @@ export interface SandboxSnapshot {
     url: string;
     projects: Array<{
       path: string;
-      issues: Array<{ iid: number; title: string; state: string; labels: string[]; webUrl: string; notes: Array<{ id: number; body: string; createdAt: string }> }>;
+      issues: Array<{
+        iid: number;
+        title: string;
+        state: string;
+        labels: string[];
+        webUrl: string;
+        notes: Array<{ id: number; body: string; createdAt: string }>;
+      }>;
     }>;
   };
   /** The most recent calls to either emulator, newest first. */
@@ -100,10 +129,18 @@ function callSummary(service: 'slack' | 'gitlab', call: RecordedCall): SandboxSn
  * app.get('/sandbox', () => sandbox.snapshot());
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const slack = await createSlackEmulator({ port: opts.slackPort, usergroups: opts.usergroups ?? DEFAULT_USERGROUPS, ...(opts.channels ? { channels: opts.channels } : {}) });
+  const slack = await createSlackEmulator({
+    port: opts.slackPort,
+    usergroups: opts.usergroups ?? DEFAULT_USERGROUPS,
+    ...(opts.channels ? { channels: opts.channels } : {}),
+  });
   let gitlab: GitlabEmulator;
   try {
-    gitlab = await createGitlabEmulator({ port: opts.gitlabPort, projects: [opts.project ?? DEFAULT_GITLAB_PROJECT], ...(opts.gitlabProjectId ? { firstProjectId: opts.gitlabProjectId } : {}) });
+    gitlab = await createGitlabEmulator({
+      port: opts.gitlabPort,
+      projects: [opts.project ?? DEFAULT_GITLAB_PROJECT],
+      ...(opts.gitlabProjectId ? { firstProjectId: opts.gitlabProjectId } : {}),
+    });
   } catch (error) {
     await slack.close();
     throw error;
@@ -117,7 +154,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const projects = gitlab.projects().map((project) => ({
       path: project.path_with_namespace,
       issues: gitlab.issues(project.id).map((issue) => ({
-        iid: issue.iid, title: issue.title, state: issue.state, labels: [...issue.labels], webUrl: issue.web_url,
+        iid: issue.iid,
+        title: issue.title,
+        state: issue.state,
+        labels: [...issue.labels],
+        webUrl: issue.web_url,
         notes: gitlab.notes(project.id, issue.iid).map((n) => ({ id: n.id, body: n.body, createdAt: n.created_at })),
       })),
     }));
@@ -126,12 +167,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       .slice(0, recent);
     const issues = projects.flatMap((p) => p.issues);
     return {
-      slack: { url: slack.url, channels, ephemerals: slack.ephemerals.map(({ channel, user, text }) => ({ channel, user, text })), viewsOpened: slack.views.length },
+      slack: {
+        url: slack.url,
+        channels,
+        ephemerals: slack.ephemerals.map(({ channel, user, text }) => ({ channel, user, text })),
+        viewsOpened: slack.views.length,
+      },
       gitlab: { url: gitlab.url, projects },
       recentCalls,
       counts: {
-        slackCalls: slack.calls.length, gitlabCalls: gitlab.calls.length, slackMessages: slack.messages.length,
-        gitlabIssues: issues.length, gitlabNotes: issues.reduce((n, i) => n + i.notes.length, 0),
+        slackCalls: slack.calls.length,
+        gitlabCalls: gitlab.calls.length,
+        slackMessages: slack.messages.length,
+        gitlabIssues: issues.length,
+        gitlabNotes: issues.reduce((n, i) => n + i.notes.length, 0),
       },
     };
   };

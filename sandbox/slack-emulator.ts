@@ -7,7 +7,7 @@
  * `CMISSING` → `channel_not_found`, starting `CNOTIN` → `not_in_channel` (posting and reading),
  * user ids starting `UMISSING` → `user_not_found`.
  */
-import { json, startHttpEmulator, type Failure, type RecordedCall } from './http-emulator.js';
+import { createEmulatorServer, paramsOf, type Failure, type RecordedCall } from './emulator-server.js';
 import { SlackStore, type SlackChannel, type SlackEphemeral, type SlackMessage, type SlackMetadata, type SlackThread, type SlackView } from './slack-store.js';
 
 export type { SlackChannel, SlackEphemeral, SlackMessage, SlackMetadata, SlackThread, SlackView } from './slack-store.js';
@@ -86,9 +86,14 @@ const jsonField = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(
 
 /** Scopes a bot token needs per method (for the `xoxb-missing-scope` convention). */
 const SCOPES: Record<string, string> = {
-  'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write',
-  'conversations.history': 'channels:history', 'conversations.replies': 'channels:history',
-  'conversations.info': 'channels:read', 'usergroups.list': 'usergroups:read', 'users.info': 'users:read',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'conversations.info': 'channels:read',
+  'usergroups.list': 'usergroups:read',
+  'users.info': 'users:read',
 };
 
 /** Cursor pagination as Slack does it (`limit`, `cursor` → `response_metadata.next_cursor`). */
@@ -152,7 +157,16 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
   let poster: Poster = ours;
 
   const methods: Record<string, (p: Params) => Answer> = {
-    'auth.test': () => ({ ok: true, url: workspace, team: 'tierflow sandbox', user: poster === ours ? 'tierflow' : poster.user.toLowerCase(), team_id: teamId, user_id: poster.user, ...(poster.bot_id ? { bot_id: poster.bot_id } : {}), is_enterprise_install: false }),
+    'auth.test': () => ({
+      ok: true,
+      url: workspace,
+      team: 'tierflow sandbox',
+      user: poster === ours ? 'tierflow' : poster.user.toLowerCase(),
+      team_id: teamId,
+      user_id: poster.user,
+      ...(poster.bot_id ? { bot_id: poster.bot_id } : {}),
+      is_enterprise_install: false,
+    }),
     'chat.postMessage': (p) => {
       const channel = channelOf(p);
       if ('error' in channel) return fail(channel.error);
@@ -225,15 +239,34 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       const channel = channelOf(p, 'channel', false);
       if ('error' in channel) return fail(channel.error);
       const name = store.channel(channel.id)?.name ?? channel.id.toLowerCase();
-      const info = { id: channel.id, name, name_normalized: name, is_channel: true, is_private: false, is_archived: false, is_member: !channel.id.startsWith('CNOTIN'), created: 1700000000 };
+      const info = {
+        id: channel.id,
+        name,
+        name_normalized: name,
+        is_channel: true,
+        is_private: false,
+        is_archived: false,
+        is_member: !channel.id.startsWith('CNOTIN'),
+        created: 1700000000,
+      };
       return { ok: true, channel: info };
     },
     'usergroups.list': (p) => ({
       ok: true,
       usergroups: usergroups.map((g) => ({
-        id: g.id, team_id: teamId, is_usergroup: true, name: g.name ?? g.handle, description: '', handle: g.handle,
-        is_external: false, date_create: 1700000000, date_update: 1700000000, date_delete: 0, auto_type: null,
-        user_count: (g.users ?? []).length, ...(bool(p.include_users) ? { users: g.users ?? [] } : {}),
+        id: g.id,
+        team_id: teamId,
+        is_usergroup: true,
+        name: g.name ?? g.handle,
+        description: '',
+        handle: g.handle,
+        is_external: false,
+        date_create: 1700000000,
+        date_update: 1700000000,
+        date_delete: 0,
+        auto_type: null,
+        user_count: (g.users ?? []).length,
+        ...(bool(p.include_users) ? { users: g.users ?? [] } : {}),
       })),
     }),
     'users.info': (p) => {
@@ -260,26 +293,30 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     },
   };
 
-  const server = await startHttpEmulator({
-    port: opts.port,
-    errorBody: (status) => (status === 429 ? fail('ratelimited') : fail('internal_error')),
-    handler: (req) => {
-      const method = req.path.replace(/^\/api\//, '');
-      const p: Params = req.body !== null && typeof req.body === 'object' ? { ...Object.fromEntries(req.query), ...(req.body as Params) } : Object.fromEntries(req.query);
-      const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? str(p.token);
-      const handle = methods[method];
-      if (!handle) return json(200, fail('unknown_method'));
-      if (!auth) return json(200, fail('not_authed'));
-      if (auth === 'xoxb-invalid') return json(200, fail('invalid_auth'));
-      const scope = SCOPES[method];
-      if (auth === 'xoxb-missing-scope' && scope) return json(200, fail('missing_scope', { needed: scope, provided: 'identify' }));
+  const server = createEmulatorServer({ errorBody: (status) => (status === 429 ? fail('ratelimited') : fail('internal_error')) });
+  // Slack answers HTTP 200 with `ok: false` for an unknown method, a missing or bad token or scope.
+  server.app.route<{ Params: { method: string } }>({
+    method: ['GET', 'POST'],
+    url: '/api/:method',
+    handler: (request) => {
+      const name = request.params.method;
+      const handle = Object.hasOwn(methods, name) ? methods[name] : undefined;
+      if (!handle) return fail('unknown_method');
+      const p: Params = paramsOf(request);
+      const auth = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? str(p.token);
+      if (!auth) return fail('not_authed');
+      if (auth === 'xoxb-invalid') return fail('invalid_auth');
+      const scope = SCOPES[name];
+      if (auth === 'xoxb-missing-scope' && scope) return fail('missing_scope', { needed: scope, provided: 'identify' });
       poster = posterOf(auth, ours);
-      return json(200, handle(p));
+      return handle(p);
     },
   });
+  server.app.setNotFoundHandler((_request, reply) => reply.code(200).send(fail('unknown_method')));
+  const { url } = await server.listen(opts.port);
 
   return {
-    url: `${server.url}/api/`,
+    url: `${url}/api/`,
     get calls() {
       return server.calls;
     },

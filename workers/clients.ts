@@ -4,7 +4,7 @@ import { LogLevel, WebClient } from '@slack/web-api';
 
 import type { GitlabClient } from '../activities/gitlab.js';
 import { createSingleAttemptRequesterFn } from '../activities/gitlab-requester.js';
-import { required, type Settings } from './settings.js';
+import { required, type Settings } from '../config/settings.js';
 
 export interface IntegrationClients {
   slack: WebClient;

@@ -32,7 +32,10 @@ export interface DevServer {
   address: string;
   uiUrl: string | null;
   namespace: string;
+  /** Stops the server (SIGTERM, SIGKILL after 10 s) and waits until it is gone. */
   stop(): Promise<void>;
+  /** Stops it, waits `downMs`, and starts it again on the same port and database file. */
+  restart(downMs: number): Promise<void>;
 }
 
 const CLI_TYPE: Record<string, string> = {
@@ -94,7 +97,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const binary = resolveTemporalBinary('cli', { env: opts.env });
   const namespace = opts.namespace ?? 'default';
   const port = opts.port || (await freePort());
-  if (!binary.path) return startDownloadedDevServer(opts, namespace, port);
+  const executable = binary.path;
+  if (!executable) return startDownloadedDevServer(opts, namespace, port);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   args.push('--namespace', namespace, ...searchAttributeFlags());
   if (opts.dbFile) {
@@ -110,21 +114,49 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     mkdirSync(dirname(opts.logFile), { recursive: true });
     output = openSync(opts.logFile, 'a');
   }
-  const child = spawn(binary.path, args, { stdio: ['ignore', output, output] });
   const address = `127.0.0.1:${port}`;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+  const spawnServer = () => spawnUntilReady(executable, args, output, { address, namespace, readyTimeoutMs });
+  let running = await spawnServer();
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    stop: () => running.stop(),
+    async restart(downMs) {
+      await running.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      running = await spawnServer();
+    },
+  };
+}
+
+/**
+ * Spawns the CLI and waits until it answers. The server gets a process group of its own, so the
+ * terminal's Ctrl-C (sent to the whole foreground group) does not reach it: its owner stops it
+ * last, after the worker has drained and the connections are closed. A process that exits without
+ * stopping it (a crash) still takes it down.
+ */
+async function spawnUntilReady(
+  binary: string,
+  args: string[],
+  output: number | 'ignore',
+  at: { address: string; namespace: string; readyTimeoutMs: number },
+): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(binary, args, { stdio: ['ignore', output, output], detached: true });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => process.off('exit', killOnExit));
   try {
-    await waitUntilReady(address, namespace, Date.now() + (opts.readyTimeoutMs ?? 60_000), child);
+    await waitUntilReady(at.address, at.namespace, Date.now() + at.readyTimeoutMs, child);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
   }
   return {
-    address,
-    namespace,
-    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
@@ -140,7 +172,7 @@ async function startDownloadedDevServer(opts: DevServerOptions, namespace: strin
   console.warn('[tierflow] no Temporal CLI found (npm run setup installs it); asking the SDK to download one');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const uiPort = opts.uiPort ?? null;
-  const env = await TestWorkflowEnvironment.createLocal({
+  const start = () => TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download' },
       ip: '127.0.0.1',
@@ -152,10 +184,16 @@ async function startDownloadedDevServer(opts: DevServerOptions, namespace: strin
       searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
     },
   });
+  let env = await start();
   return {
     address: env.address,
     namespace,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     stop: () => env.teardown(),
+    async restart(downMs) {
+      await env.teardown();
+      await new Promise((r) => setTimeout(r, downMs));
+      env = await start();
+    },
   };
 }

@@ -4,7 +4,7 @@
  * through `metricMeter` (see `workflows/sla-metrics.ts`) on a Prometheus endpoint. The runtime is
  * process-wide and must be installed before the first `NativeConnection` or `Worker` is created.
  * A standalone worker binds `WORKER_METRICS_ADDRESS` (default `127.0.0.1:9464`, loopback: see
- * `workers/settings.ts`); `npm start` binds a free loopback port and serves the text through the
+ * `config/settings.ts`); `npm start` binds a free loopback port and serves the text through the
  * intake's metrics listener.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
@@ -18,33 +18,34 @@ const SLA_BUCKETS_MS = [1_000, 5_000, 30_000, 60_000, 300_000, 900_000, 1_800_00
 /** Buckets (ms) of the timer lateness histogram: how long after its due time an SLA timer fired. */
 const LATENESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
 
-export interface RuntimeMetricsOptions {
-  /** `host:port` the Prometheus exporter listens on; `/metrics` is served there. */
-  bindAddress: string;
+export interface RuntimeOptions {
+  /** `host:port` the Prometheus exporter listens on (`/metrics` is served there); null: no exporter. */
+  metricsAddress: string | null;
   /** Level of the SDK's own log lines (default WARN). */
   logLevel?: LogLevel;
 }
 
 /**
- * Installs the process-wide Temporal runtime with a Prometheus exporter. Call it once, first: a
- * runtime installed implicitly (by any earlier `NativeConnection`) cannot be replaced.
- * @example installRuntimeMetrics({ bindAddress: '127.0.0.1:9464' }); // then NativeConnection.connect(...)
+ * Installs the process-wide Temporal runtime, with a Prometheus exporter when asked. Call it once,
+ * first: a runtime installed implicitly (by any earlier `NativeConnection`) cannot be replaced.
+ * The SDK's own shutdown-signal handling is off (`shutdownSignals: []`): the process's entry stops
+ * its stack in order on SIGINT/SIGTERM (`workers/shutdown.ts`), and two handlers draining one
+ * worker is what made Ctrl-C log errors.
+ * @example installRuntime({ metricsAddress: '127.0.0.1:9464' }); // then NativeConnection.connect(...)
  */
-export function installRuntimeMetrics(opts: RuntimeMetricsOptions): Runtime {
+export function installRuntime(opts: RuntimeOptions): Runtime {
+  const prometheus = opts.metricsAddress && {
+    bindAddress: opts.metricsAddress,
+    histogramBucketOverrides: {
+      tierflow_time_to_first_response: SLA_BUCKETS_MS,
+      tierflow_time_to_resolution: SLA_BUCKETS_MS,
+      tierflow_sla_timer_lateness: LATENESS_BUCKETS_MS,
+    },
+  };
   return Runtime.install({
     logger: new DefaultLogger(opts.logLevel ?? 'WARN'),
-    telemetryOptions: {
-      metrics: {
-        prometheus: {
-          bindAddress: opts.bindAddress,
-          histogramBucketOverrides: {
-            tierflow_time_to_first_response: SLA_BUCKETS_MS,
-            tierflow_time_to_resolution: SLA_BUCKETS_MS,
-            tierflow_sla_timer_lateness: LATENESS_BUCKETS_MS,
-          },
-        },
-      },
-    },
+    shutdownSignals: [],
+    ...(prometheus ? { telemetryOptions: { metrics: { prometheus } } } : {}),
   });
 }
 

@@ -4,9 +4,9 @@
  * then the SDK's own download (for a user with internet and no Python).
  */
 import { accessSync, constants } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 
+import { PROJECT_ROOT } from '../config/settings.js';
 import { TOOLS_DIR, TOOL_BINARIES } from '../scripts/temporal-pins.mjs';
 
 export type TemporalTool = 'cli' | 'testServer';
@@ -31,8 +31,6 @@ export const BINARY_ENV_VARS: Record<TemporalTool, string> = {
   cli: 'TEMPORAL_CLI_PATH',
   testServer: 'TEMPORAL_TEST_SERVER_PATH',
 };
-
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function isExecutable(path: string): boolean {
   try {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { loadSettings, type Entry, type Settings } from '../../workers/settings.js';
+import { loadSettings, type Entry, type Settings } from '../../config/settings.js';
 
 /** A fresh secret as `openssl rand -hex 32` makes one. */
 export function strongSecret(): string {

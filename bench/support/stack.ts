@@ -14,14 +14,12 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
+import { loadSettings, SETTINGS_VARIABLES, type Settings } from '../../config/settings.js';
 import type { TierflowConfig } from '../../domain/config.js';
-import { createApp } from '../../intake/app.js';
-import { createTemporalGateway } from '../../intake/temporal-gateway.js';
-import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
-import { freePort, startDevServer, type DevServer } from '../../workers/dev-server.js';
-import { mentionedGroups } from '../../workers/sandbox-groups.js';
-import { SETTINGS_VARIABLES } from '../../workers/settings.js';
-import { WORKFLOWS_PATH, type WorkerTuning } from '../../workers/worker.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { freePort } from '../../workers/dev-server.js';
+import { WORKFLOWS_PATH, type WorkerTuning } from '../../workers/help-desk-worker.js';
+import { startStack as startParts, type Stack as Parts } from '../../workers/stack.js';
 import { emulatorEnv, strongSecret } from './emulator-env.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import type { WorkerProcessMessage, WorkerProcessSpec } from './worker-process.js';
@@ -175,7 +173,26 @@ export async function spawnWorker(specFile: string, env: Record<string, string>,
   };
 }
 
-/** Starts the whole stack. */
+/**
+ * The parent's settings: production, every secret strong, the intake's JSON source only (its
+ * Slack and GitLab routes are off, as the benchmark drives `POST /webhooks/requests`).
+ */
+function parentSettings(temporalAddress: string | undefined, namespace: string): Settings {
+  const env = {
+    ...emulatorEnv({ ...(temporalAddress ? { temporalAddress } : {}), namespace, helpChannel: HELP_CHANNEL, project: TRACKER }),
+    INTAKE_SECRET,
+    API_TOKEN,
+    PUBLIC_URL: 'http://tierflow.bench',
+    TIERFLOW_SOURCES: 'webhook',
+  };
+  return loadSettings(env, { entry: 'embedded' });
+}
+
+/**
+ * Starts the whole stack with `workers/stack.ts`: in this process the dev server (unless one is
+ * given) and the emulators, then the worker process, then each intake as a stack of its own on the
+ * intake's Temporal client (through the proxy when asked).
+ */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'tierflow-bench-'));
   const stops: Array<() => Promise<unknown>> = [];
@@ -185,24 +202,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     const namespace = 'default';
-    let server: DevServer | null = null;
-    let address = opts.temporalAddress;
-    const serverPort = await freePort();
-    const startServer = async () => {
-      server = await startDevServer({ dbFile: opts.dbFile ?? null, port: serverPort, uiPort: null, readyTimeoutMs: 90_000 });
-      return server.address;
-    };
-    if (!address) {
-      address = await startServer();
-      stops.push(() => server?.stop() ?? Promise.resolve());
-    }
-
-    const sandbox = await startSandbox({ project: TRACKER, usergroups: usergroupsFor(mentionedGroups(opts.config)) });
-    stops.push(() => sandbox.close());
-
-    const connection = await Connection.connect({ address });
-    stops.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    const settings = parentSettings(opts.temporalAddress, namespace);
+    const base: Parts = await startParts(settings, {
+      parts: { sandbox: true, worker: false, schedules: false, intake: false },
+      config: opts.config,
+      devServer: { dbFile: opts.dbFile ?? null, port: await freePort(), uiPort: null, readyTimeoutMs: 90_000, logFile: undefined },
+      logger: null,
+    });
+    stops.push(() => base.stop());
+    const { client, devServer } = base;
+    const sandbox = base.sandbox!;
+    const address = base.address!;
 
     const taskQueue = opts.taskQueue ?? `tierflow-bench-${process.pid}-${Date.now().toString(36)}`;
     const configFile = join(dir, 'config.json');
@@ -226,15 +236,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.push(() => intakeConnection.close());
     const intakeClient = new Client({ connection: intakeConnection, namespace });
     const startIntake = async (queue: string) => {
-      const intake = createApp({
-        gateway: createTemporalGateway(intakeClient, { taskQueue: queue, ...(opts.gatewayTimeoutMs ? { timeoutMs: opts.gatewayTimeoutMs } : {}) }),
-        options: { intakeSecret: INTAKE_SECRET, apiToken: API_TOKEN, publicUrl: 'http://tierflow.bench' },
+      const intake = await startParts(settings, {
+        parts: { sandbox: false, worker: false, schedules: false, intake: true },
+        config: opts.config,
+        temporal: { client: intakeClient },
+        taskQueue: queue,
+        ...(opts.gatewayTimeoutMs ? { gatewayTimeoutMs: opts.gatewayTimeoutMs } : {}),
+        listen: { port: 0, metricsAddress: null },
+        logger: null,
       });
-      const url = await intake.listen({ port: 0, host: '127.0.0.1' });
-      stops.push(() => intake.close());
-      return { intake, url };
+      stops.push(() => intake.stop());
+      return intake.intake!;
     };
-    const { intake: app, url: intakeUrl } = await startIntake(taskQueue);
+    const { app, url: intakeUrl } = await startIntake(taskQueue);
 
     return {
       address,
@@ -258,10 +272,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return worker;
       },
       async restartServer(downMs) {
-        if (!server) throw new Error('restartServer needs a dev server owned by the stack');
-        await (server as DevServer).stop();
-        await new Promise((r) => setTimeout(r, downMs));
-        await startServer();
+        if (!devServer) throw new Error('restartServer needs a dev server owned by the stack');
+        await devServer.restart(downMs);
       },
       close: stopAll,
     };

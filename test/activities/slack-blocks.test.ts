@@ -29,7 +29,15 @@ const viewOf = (state: RequestState, now = NOW) => toStatusView(state, DEFAULT_C
 
 describe('the SLA line', () => {
   const paused = clock({ kind: 'resolution', tier: 2, startedAt: FRI_22, state: 'paused', runningSince: null, elapsedMs: HOUR });
-  const breachedAtTop = clock({ kind: 'resolution', tier: 5, startedAt: FRI_22 - 9 * HOUR, targetMs: 8 * HOUR, state: 'breached', breachedAt: FRI_22 - HOUR, runningSince: FRI_22 - 9 * HOUR });
+  const breachedAtTop = clock({
+    kind: 'resolution',
+    tier: 5,
+    startedAt: FRI_22 - 9 * HOUR,
+    targetMs: 8 * HOUR,
+    state: 'breached',
+    breachedAt: FRI_22 - HOUR,
+    runningSince: FRI_22 - 9 * HOUR,
+  });
   const met = clock({ kind: 'first_response', tier: 2, startedAt: FRI_22, state: 'met', runningSince: null, elapsedMs: 10 * MINUTE });
 
   it.each<[string, RequestState, string]>([
@@ -39,8 +47,16 @@ describe('the SLA line', () => {
       open({ status: 'acknowledged', slaBreached: true, clocks: [met, clock({ kind: 'resolution', tier: 2, startedAt: FRI_22, targetMs: 8 * HOUR })] }),
       ':hourglass_flowing_sand: resolution due Mon 06:00 UTC — 7h 40m of coverage left (SLA breached earlier)',
     ],
-    ['waiting on the requester', open({ status: 'waiting_on_requester', clocks: [paused] }), ':double_vertical_bar: clocks paused while waiting on the requester'],
-    ['breached at Tier 5', open({ tier: 5, slaBreached: true, clocks: [breachedAtTop] }), ':rotating_light: SLA breached — resolution at Tier 5 is 1h 20m of coverage overdue'],
+    [
+      'waiting on the requester',
+      open({ status: 'waiting_on_requester', clocks: [paused] }),
+      ':double_vertical_bar: clocks paused while waiting on the requester',
+    ],
+    [
+      'breached at Tier 5',
+      open({ tier: 5, slaBreached: true, clocks: [breachedAtTop] }),
+      ':rotating_light: SLA breached — resolution at Tier 5 is 1h 20m of coverage overdue',
+    ],
     ['resolved', open({ status: 'resolved', clocks: [met] }), ':white_check_mark: resolved'],
     ['cancelled', open({ status: 'cancelled', clocks: [] }), ':no_entry_sign: cancelled'],
     ['closed', open({ status: 'closed', clocks: [] }), ':lock: closed'],

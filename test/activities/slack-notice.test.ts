@@ -13,7 +13,8 @@ import { failureOf } from './support/fixtures.js';
 
 let emu: SlackEmulator;
 const notice = (noticeId = 'Ev0DM1') => ({ kind: 'dm_redirect' as const, channel: 'D0DIRECT1', user: 'U0ADA0001', noticeId });
-const activities = (token = 'xoxb-test') => createSlackNoticeActivities({ slack: buildClients(emulatorSettings({ slackToken: token, slackApiUrl: emu.url })).slack, helpChannel: 'C0ITHELP' });
+const activities = (token = 'xoxb-test') =>
+  createSlackNoticeActivities({ slack: buildClients(emulatorSettings({ slackToken: token, slackApiUrl: emu.url })).slack, helpChannel: 'C0ITHELP' });
 
 beforeAll(async () => {
   emu = await createSlackEmulator();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
-import type { ButtonElement, StatusBlock } from '../../activities/slack-blocks.js';
+import type { StatusBlock, StatusButton } from '../../activities/slack-blocks.js';
 import { createSlackActivities } from '../../activities/slack.js';
 import { THREAD_EVENT_TYPE } from '../../contracts/slack-ids.js';
 import { groupMention } from '../../activities/slack-text.js';
@@ -53,7 +53,7 @@ const fields = (m: SlackMessage | undefined): Record<string, string> => {
   const entries = block?.type === 'section' ? (block.fields ?? []).map((f) => f.text.split('\n')) : [];
   return Object.fromEntries(entries.map(([name = '', ...value]) => [name.replace(/\*/g, ''), value.join('\n')]));
 };
-const buttons = (m: SlackMessage | undefined): Array<Pick<ButtonElement, 'action_id' | 'value'>> =>
+const buttons = (m: SlackMessage | undefined): Array<Pick<StatusButton, 'action_id' | 'value'>> =>
   blocksOf(m).flatMap((b) => (b.type === 'actions' ? b.elements.map(({ action_id, value }) => ({ action_id, value })) : []));
 
 describe('postRequestThread: the status message', () => {
@@ -67,9 +67,18 @@ describe('postRequestThread: the status message', () => {
     expect(message?.thread_ts).toBeUndefined();
     expect(message?.metadata).toEqual({ event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } });
     expect(buttons(message)).toEqual(
-      ['tierflow_acknowledge', 'tierflow_pause', 'tierflow_escalate', 'tierflow_resolve', 'tierflow_solved'].map((action_id) => ({ action_id, value: state.id })),
+      ['tierflow_acknowledge', 'tierflow_pause', 'tierflow_escalate', 'tierflow_resolve', 'tierflow_solved'].map((action_id) => ({
+        action_id,
+        value: state.id,
+      })),
     );
-    expect(fields(message)).toEqual({ Tier: '2 · helpdesk', State: ':large_yellow_circle: Open', Owner: '_unassigned_', System: 'Okta SSO\nowners @sysowners-okta-sso', Priority: 'P3' });
+    expect(fields(message)).toEqual({
+      Tier: '2 · helpdesk',
+      State: ':large_yellow_circle: Open',
+      Owner: '_unassigned_',
+      System: 'Okta SSO\nowners @sysowners-okta-sso',
+      Priority: 'P3',
+    });
     expect(blockText(message, 'tierflow_sla')).toBe(
       `:hourglass_flowing_sand: first response due <!date^${MON_02}^{date_short_pretty} at {time}|Mon 02:00 UTC> — 3h 40m of coverage left`,
     );
@@ -98,7 +107,9 @@ describe('postRequestThread: the status message', () => {
 
   it('for a request from Slack, is a reply in the requester’s own thread (with guides and mentions), posted once across an ambiguous failure', async () => {
     const asked = await it_.clients.slack.chat.postMessage({ channel: HELP_CHANNEL, text: 'Locked out of Okta, push never arrives' });
-    const state = openState({ links: { slackChannel: HELP_CHANNEL, slackTs: asked.ts!, statusTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null } });
+    const state = openState({
+      links: { slackChannel: HELP_CHANNEL, slackTs: asked.ts!, statusTs: null, slackThread: null, gitlabIssueIid: null, gitlabIssue: null },
+    });
 
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
     expect(await failureOf(it_.slack.postRequestThread(postArgs(state)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
@@ -120,7 +131,10 @@ describe('postRequestThread: the status message', () => {
   });
 
   it('keeps <!channel> and <@U…> in the summary and description inert, in blocks and in the fallback text', async () => {
-    const state = openState({ summary: '<!channel> <@U0EVIL0001> help & fast', description: '<!here> see <https://evil.example|okta.com> <!subteam^S0HELPDESK>' });
+    const state = openState({
+      summary: '<!channel> <@U0EVIL0001> help & fast',
+      description: '<!here> see <https://evil.example|okta.com> <!subteam^S0HELPDESK>',
+    });
     await it_.slack.postRequestThread({ ...postArgs(state), mentions: [] });
     const message = it_.slackEmu.messages[0];
 
@@ -163,7 +177,11 @@ describe('updateStatusMessage', () => {
     const message = it_.slackEmu.messages[0];
     expect(message?.ts).toBe(ref.statusTs);
     expect(message?.edited).toBeDefined();
-    expect(fields(message)).toMatchObject({ Tier: '3 · escalation and systems engineering', State: ':large_blue_circle: Acknowledged', Owner: '<@U0BOB12345>' });
+    expect(fields(message)).toMatchObject({
+      Tier: '3 · escalation and systems engineering',
+      State: ':large_blue_circle: Acknowledged',
+      Owner: '<@U0BOB12345>',
+    });
     expect(blockText(message, 'tierflow_sla')).toBe(
       `:hourglass_flowing_sand: resolution due <!date^${Date.UTC(2024, 0, 8, 6, 20) / 1000}^{date_short_pretty} at {time}|Mon 06:20 UTC> — 7h of coverage left`,
     );
@@ -174,7 +192,9 @@ describe('updateStatusMessage', () => {
   });
 
   it('mentions the system owners’ group for real once the request is with them (Tier 3), as a plain handle before', async () => {
-    const usergroups = { mentions: async (handles: readonly string[]) => handles.map((h) => groupMention(h, h === 'sysowners-okta-sso' ? 'S0OKTAOWN' : undefined)) };
+    const usergroups = {
+      mentions: async (handles: readonly string[]) => handles.map((h) => groupMention(h, h === 'sysowners-okta-sso' ? 'S0OKTAOWN' : undefined)),
+    };
     const slack = createSlackActivities({ slack: it_.clients.slack, helpChannel: HELP_CHANNEL, usergroups });
     const state = openState();
     const ref = await slack.postRequestThread(postArgs(state));
@@ -205,7 +225,9 @@ describe('updateStatusMessage', () => {
     const slack = createSlackActivities({ slack: it_.clients.slack, helpChannel: HELP_CHANNEL, warn: (message, meta) => warnings.push({ message, meta }) });
     const state = openState();
     await expect(slack.updateStatusMessage({ channel: HELP_CHANNEL, statusTs: '1700000000.000100', state, view: viewOf(state) })).resolves.toBeUndefined();
-    expect(warnings).toEqual([{ message: expect.stringContaining('message_not_found'), meta: expect.objectContaining({ requestId: state.id, statusTs: '1700000000.000100' }) }]);
+    expect(warnings).toEqual([
+      { message: expect.stringContaining('message_not_found'), meta: expect.objectContaining({ requestId: state.id, statusTs: '1700000000.000100' }) },
+    ]);
     expect(it_.slackEmu.calls.filter((c) => c.path.endsWith('chat.update'))).toHaveLength(1);
   });
 

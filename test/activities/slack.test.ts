@@ -19,7 +19,13 @@ beforeAll(async () => {
 afterAll(() => it_.close());
 beforeEach(() => it_.slackEmu.reset());
 
-const threadArgs = (state = requestState()) => ({ state, guides: [], shadowItOwner: null, mentions: ['it-helpdesk-analysts'], view: toStatusView(state, DEFAULT_CALENDAR, Date.now()) });
+const threadArgs = (state = requestState()) => ({
+  state,
+  guides: [],
+  shadowItOwner: null,
+  mentions: ['it-helpdesk-analysts'],
+  view: toStatusView(state, DEFAULT_CALENDAR, Date.now()),
+});
 
 async function openThread() {
   const state = requestState();
@@ -42,6 +48,33 @@ describe('postRequestThread', () => {
     expect(thread).toMatchObject({ channel: HELP_CHANNEL, ts: threads[0]?.parent.ts, statusTs: threads[0]?.parent.ts });
     expect(thread.permalink).toContain('/archives/C0ITHELP/');
     expect(threads[0]?.parent.metadata).toEqual({ event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } });
+  });
+
+  it('looks for an earlier attempt in at most 5 pages of 200 channel messages, stopping at the page that holds it', async () => {
+    const state = requestState();
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
+    await failureOf(it_.slack.postRequestThread(threadArgs(state)));
+    const [posted] = it_.slackEmu.messages;
+    // Chatter from another app, straight into the emulator's channel: `at` seconds since the epoch.
+    const chatter = (at: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ channel: HELP_CHANNEL, ts: `${at + i}.000000`, text: 'chatter', user: 'U0OTHERAPP', bot_id: 'B0OTHERAPP' }));
+    const historyCalls = () => it_.slackEmu.calls.filter((c) => c.path.endsWith('conversations.history'));
+
+    // Newest first: 250 newer messages, ours, 300 older ones: ours is on page 2 of 3.
+    it_.slackEmu.messages.push(...chatter(4_000_000_000, 250), ...chatter(1_000_000_000, 300));
+    const before = historyCalls().length;
+    const found = await it_.slack.postRequestThread(threadArgs(state));
+    expect(found.ts).toBe(posted?.ts);
+    const reads = historyCalls().slice(before);
+    expect(reads.map((c) => (c.body as Record<string, string>).limit)).toEqual(['200', '200']);
+    expect((reads[1]?.body as Record<string, string>).cursor).toBeTruthy();
+
+    // 1,050 newer messages: beyond the 1,000 read, so the earlier post is not found and a new one is made.
+    it_.slackEmu.messages.push(...chatter(4_000_000_250, 800));
+    const again = historyCalls().length;
+    const reposted = await it_.slack.postRequestThread(threadArgs(state));
+    expect(historyCalls().length - again).toBe(5);
+    expect(reposted.ts).not.toBe(posted?.ts);
   });
 
   it('mentions a known user group as <!subteam^ID> and an unknown handle as plain text', async () => {
@@ -73,7 +106,10 @@ describe('postThreadReply', () => {
     await it_.slack.postThreadReply(args);
     const posted = replies(thread.ts);
     expect(posted).toHaveLength(1);
-    expect(posted[0]?.metadata).toEqual({ event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: `${state.id}#2`, request_id: state.id, event: 'comment' } });
+    expect(posted[0]?.metadata).toEqual({
+      event_type: EFFECT_EVENT_TYPE,
+      event_payload: { effect_id: `${state.id}#2`, request_id: state.id, event: 'comment' },
+    });
 
     await it_.slack.postThreadReply({ ...args, effectId: `${state.id}#3` });
     expect(replies(thread.ts)).toHaveLength(2);
@@ -87,10 +123,20 @@ describe('postThreadReply', () => {
     const effectId = `${state.id}#2`;
     const forger = new WebClient(token, { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
     await forger.chat.postMessage({
-      channel: thread.channel, thread_ts: thread.ts, text: 'nothing to see',
+      channel: thread.channel,
+      thread_ts: thread.ts,
+      text: 'nothing to see',
       metadata: { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: effectId, request_id: state.id, event: 'escalated' } },
     });
-    const args = { channel: thread.channel, threadTs: thread.ts, effectId, state, event: 'escalated' as const, note: 'breach', mentions: ['corpsec-engineers'] };
+    const args = {
+      channel: thread.channel,
+      threadTs: thread.ts,
+      effectId,
+      state,
+      event: 'escalated' as const,
+      note: 'breach',
+      mentions: ['corpsec-engineers'],
+    };
     await it_.slack.postThreadReply(args);
     await it_.slack.postThreadReply(args);
     const ours = replies(thread.ts).filter((m) => m.bot_id === 'B0TIERFLOW');
@@ -101,7 +147,11 @@ describe('postThreadReply', () => {
   it('is not fooled by a forged status message in the channel: it posts the request thread itself', async () => {
     const state = requestState();
     const forger = new WebClient('xoxb-other-app-token', { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
-    await forger.chat.postMessage({ channel: HELP_CHANNEL, text: 'fake', metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } } });
+    await forger.chat.postMessage({
+      channel: HELP_CHANNEL,
+      text: 'fake',
+      metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } },
+    });
     const thread = await it_.slack.postRequestThread(threadArgs(state));
     const parent = it_.slackEmu.threads(HELP_CHANNEL).find((t) => t.parent.ts === thread.ts)?.parent;
     expect(parent?.bot_id).toBe('B0TIERFLOW');
@@ -110,7 +160,15 @@ describe('postThreadReply', () => {
 
   it('still posts when the thread cannot be read (its first message was deleted)', async () => {
     const state = requestState();
-    await it_.slack.postThreadReply({ channel: HELP_CHANNEL, threadTs: '1700000000.000100', effectId: `${state.id}#1`, state, event: 'comment', note: 'hello', mentions: [] });
+    await it_.slack.postThreadReply({
+      channel: HELP_CHANNEL,
+      threadTs: '1700000000.000100',
+      effectId: `${state.id}#1`,
+      state,
+      event: 'comment',
+      note: 'hello',
+      mentions: [],
+    });
     expect(it_.slackEmu.messages.filter((m) => m.thread_ts === '1700000000.000100')).toHaveLength(1);
   });
 
@@ -118,8 +176,13 @@ describe('postThreadReply', () => {
     const { state, thread } = await openThread();
     const escalated = { ...state, tier: 4 as const };
     await it_.slack.postThreadReply({
-      channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#5`, state: escalated, event: 'escalated',
-      note: '<!channel> Tier 3 resolution breached <@U0EVIL0001>', mentions: ['corpsec-automation'],
+      channel: thread.channel,
+      threadTs: thread.ts,
+      effectId: `${state.id}#5`,
+      state: escalated,
+      event: 'escalated',
+      note: '<!channel> Tier 3 resolution breached <@U0EVIL0001>',
+      mentions: ['corpsec-automation'],
     });
     const text = replies(thread.ts)[0]?.text ?? '';
     expect(text).toBe(
@@ -166,7 +229,9 @@ describe('configuration errors', () => {
     ['CNOTIN01', 'not_in_channel', '/invite'],
   ])('replying in %s is a non-retryable %s', async (channel, code, hint) => {
     const state = requestState();
-    const failure = await failureOf(it_.slack.postThreadReply({ channel, threadTs: '1.000100', effectId: `${state.id}#1`, state, event: 'comment', mentions: [] }));
+    const failure = await failureOf(
+      it_.slack.postThreadReply({ channel, threadTs: '1.000100', effectId: `${state.id}#1`, state, event: 'comment', mentions: [] }),
+    );
     expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
     expect(failure.message).toContain(code);
     expect(failure.message).toContain(hint);

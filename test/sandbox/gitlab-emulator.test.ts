@@ -25,11 +25,23 @@ describe('gitlab emulator, issues', () => {
   });
 
   it('Issues.create answers with GitLab issue JSON, and iids count per project', async () => {
-    const issue = await api().Issues.create(PROJECT, 'Okta SSO is down', { description: 'Users locked out', labels: 'corpsys::okta-sso,tier::3', assigneeIds: [42], confidential: true });
+    const issue = await api().Issues.create(PROJECT, 'Okta SSO is down', {
+      description: 'Users locked out',
+      labels: 'corpsys::okta-sso,tier::3',
+      assigneeIds: [42],
+      confidential: true,
+    });
     expect(issue).toMatchObject({
-      iid: 1, project_id: 1000, title: 'Okta SSO is down', description: 'Users locked out', state: 'opened',
-      labels: ['corpsys::okta-sso', 'tier::3'], confidential: true, assignees: [expect.objectContaining({ id: 42 })],
-      web_url: `${gitlab.url}/${PROJECT}/-/issues/1`, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      iid: 1,
+      project_id: 1000,
+      title: 'Okta SSO is down',
+      description: 'Users locked out',
+      state: 'opened',
+      labels: ['corpsys::okta-sso', 'tier::3'],
+      confidential: true,
+      assignees: [expect.objectContaining({ id: 42 })],
+      web_url: `${gitlab.url}/${PROJECT}/-/issues/1`,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     const second = await api().Issues.create(PROJECT, 'second');
     const elsewhere = await api().Issues.create(OTHER, 'elsewhere');
@@ -95,7 +107,7 @@ describe('gitlab emulator, issues', () => {
 });
 
 describe('gitlab emulator, users', () => {
-  it('GET /user is the token\'s user: the bot for any token, a person for a token of tokenFor', async () => {
+  it("GET /user is the token's user: the bot for any token, a person for a token of tokenFor", async () => {
     expect(await api().Users.showCurrentUser()).toMatchObject({ id: 1, username: 'tierflow-bot' });
     const mallory = await api(gitlab.tokenFor('mallory')).Users.showCurrentUser();
     expect(mallory).toMatchObject({ username: 'mallory' });
@@ -104,15 +116,18 @@ describe('gitlab emulator, users', () => {
     expect((await api(gitlab.tokenFor('grace')).Users.showCurrentUser()).id).not.toBe(mallory.id);
   });
 
-  it('issues, notes and closes are authored by the token\'s user', async () => {
+  it("issues, notes and closes are authored by the token's user", async () => {
     const asMallory = api(gitlab.tokenFor('mallory'));
     const planted = await asMallory.Issues.create(PROJECT, 'planted', { description: 'copied text' });
     const ours = await api().Issues.create(PROJECT, 'ours');
-    await asMallory.IssueNotes.create(PROJECT, ours.iid, 'a person\'s note');
-    await api().IssueNotes.create(PROJECT, ours.iid, 'the bot\'s note');
+    await asMallory.IssueNotes.create(PROJECT, ours.iid, "a person's note");
+    await api().IssueNotes.create(PROJECT, ours.iid, "the bot's note");
     await asMallory.Issues.edit(PROJECT, ours.iid, { stateEvent: 'close' });
     expect(planted.author).toMatchObject({ username: 'mallory' });
-    expect(gitlab.issues(PROJECT).map((i) => [i.title, i.author.username])).toEqual([['planted', 'mallory'], ['ours', 'tierflow-bot']]);
+    expect(gitlab.issues(PROJECT).map((i) => [i.title, i.author.username])).toEqual([
+      ['planted', 'mallory'],
+      ['ours', 'tierflow-bot'],
+    ]);
     expect(gitlab.notes(PROJECT, ours.iid).map((n) => n.author.username)).toEqual(['mallory', 'tierflow-bot']);
     expect(gitlab.issues(PROJECT)[1]?.closed_by?.username).toBe('mallory');
   });
@@ -181,7 +196,10 @@ describe('gitlab emulator, errors and failures', () => {
     const issue = await api().Issues.create(PROJECT, 'once?');
     expect(issue.iid).toBe(2);
     expect(gitlab.issues(PROJECT).map((i) => i.title)).toEqual(['once?', 'once?']);
-    expect(gitlab.calls.map((c) => [c.status, c.failure])).toEqual([[502, 'ambiguous'], [201, undefined]]);
+    expect(gitlab.calls.map((c) => [c.status, c.failure])).toEqual([
+      [502, 'ambiguous'],
+      [201, undefined],
+    ]);
   });
 
   it('an ambiguous create answered by a dropped socket fails the call although the issue exists', async () => {

@@ -16,7 +16,9 @@ describe('sandbox', () => {
     const slack = new WebClient('xoxb-test', { slackApiUrl: sandbox.slack.url, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } });
     const { usergroups } = await slack.usergroups.list();
     expect(usergroups?.map((g) => g.handle)).toEqual(DEFAULT_USERGROUPS.map((g) => g.handle));
-    expect(usergroups?.map((g) => g.handle)).toEqual(expect.arrayContaining(['sysowners-okta-sso', 'it-helpdesk-analysts', 'corpsec-engineers', 'corpsec-automation', 'corpsec-leadership']));
+    expect(usergroups?.map((g) => g.handle)).toEqual(
+      expect.arrayContaining(['sysowners-okta-sso', 'it-helpdesk-analysts', 'corpsec-engineers', 'corpsec-automation', 'corpsec-leadership']),
+    );
   });
 
   it('snapshot summarises Slack threads, GitLab issues with notes, recent calls and counts, as JSON', async () => {
@@ -24,17 +26,42 @@ describe('sandbox', () => {
     sandbox.gitlab.reset();
     const slack = new WebClient('xoxb-test', { slackApiUrl: sandbox.slack.url, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } });
     const gitlab = new Gitlab({ host: sandbox.gitlab.url, token: 'glpat-test' });
-    const parent = await slack.chat.postMessage({ channel: '#it_help', text: 'Locked out', metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } } });
+    const parent = await slack.chat.postMessage({
+      channel: '#it_help',
+      text: 'Locked out',
+      metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } },
+    });
     await slack.chat.postMessage({ channel: 'C0ITHELP', thread_ts: parent.ts!, text: 'Escalated to Tier 3' });
     const issue = await gitlab.Issues.create(PROJECT, 'Locked out', { labels: 'tier::3' });
     await gitlab.IssueNotes.create(PROJECT, issue.iid, 'Owners mentioned');
 
     const snapshot = JSON.parse(JSON.stringify(sandbox.snapshot(3))) as ReturnType<Sandbox['snapshot']>;
     expect(snapshot.slack.channels).toEqual([
-      { channel: 'C0ITHELP', threads: [expect.objectContaining({ ts: parent.ts, text: 'Locked out', eventType: 'tierflow_request', replies: [expect.objectContaining({ text: 'Escalated to Tier 3' })] })] },
+      {
+        channel: 'C0ITHELP',
+        threads: [
+          expect.objectContaining({
+            ts: parent.ts,
+            text: 'Locked out',
+            eventType: 'tierflow_request',
+            replies: [expect.objectContaining({ text: 'Escalated to Tier 3' })],
+          }),
+        ],
+      },
     ]);
     expect(snapshot.gitlab.projects).toEqual([
-      { path: PROJECT, issues: [expect.objectContaining({ iid: 1, title: 'Locked out', state: 'opened', labels: ['tier::3'], notes: [expect.objectContaining({ body: 'Owners mentioned' })] })] },
+      {
+        path: PROJECT,
+        issues: [
+          expect.objectContaining({
+            iid: 1,
+            title: 'Locked out',
+            state: 'opened',
+            labels: ['tier::3'],
+            notes: [expect.objectContaining({ body: 'Owners mentioned' })],
+          }),
+        ],
+      },
     ]);
     expect(snapshot.recentCalls).toHaveLength(3);
     expect(snapshot.recentCalls[0]).toMatchObject({ service: 'gitlab', method: 'POST', status: 201 });

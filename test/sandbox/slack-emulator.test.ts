@@ -11,7 +11,10 @@ function client(options: WebClientOptions = {}, token = 'xoxb-test'): WebClient 
 
 beforeAll(async () => {
   slack = await createSlackEmulator({
-    usergroups: [{ id: 'S0OKTA', handle: 'sysowners-okta-sso', name: 'Okta owners', users: ['U1', 'U2'] }, { id: 'S0HELP', handle: 'it-helpdesk-analysts' }],
+    usergroups: [
+      { id: 'S0OKTA', handle: 'sysowners-okta-sso', name: 'Okta owners', users: ['U1', 'U2'] },
+      { id: 'S0HELP', handle: 'it-helpdesk-analysts' },
+    ],
     users: [{ id: 'U0ADA', name: 'ada', realName: 'Ada Lovelace', email: 'ada@example.com', tz: 'Europe/London' }],
   });
 });
@@ -21,14 +24,29 @@ afterAll(() => slack.close());
 describe('slack emulator, messages', () => {
   it('chat.postMessage stores the message and answers with a unique, increasing ts and the echoed message', async () => {
     const web = client();
-    const first = await web.chat.postMessage({ channel: CHANNEL, text: 'Locked out of Okta', metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } } });
-    const second = await web.chat.postMessage({ channel: '#it_help', text: 'second', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*second*' } }] });
+    const first = await web.chat.postMessage({
+      channel: CHANNEL,
+      text: 'Locked out of Okta',
+      metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } },
+    });
+    const second = await web.chat.postMessage({
+      channel: '#it_help',
+      text: 'second',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*second*' } }],
+    });
     expect(first.ok).toBe(true);
     expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
-    expect(first.message).toMatchObject({ text: 'Locked out of Okta', user: 'U0TIERFLOW', metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } } });
+    expect(first.message).toMatchObject({
+      text: 'Locked out of Okta',
+      user: 'U0TIERFLOW',
+      metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r1' } },
+    });
     expect(second.channel).toBe(CHANNEL);
-    expect(slack.messages.map((m) => [m.channel, m.text])).toEqual([[CHANNEL, 'Locked out of Okta'], [CHANNEL, 'second']]);
+    expect(slack.messages.map((m) => [m.channel, m.text])).toEqual([
+      [CHANNEL, 'Locked out of Okta'],
+      [CHANNEL, 'second'],
+    ]);
     expect(slack.messages[1]?.blocks).toHaveLength(1);
   });
 
@@ -45,7 +63,12 @@ describe('slack emulator, messages', () => {
     const replies = await web.conversations.replies({ channel: CHANNEL, ts: parent.ts! });
     expect(replies.messages?.map((m) => m.text)).toEqual(['request', 'acknowledged', 'resolved']);
     expect(replies.messages?.[0]).toMatchObject({ reply_count: 2, thread_ts: parent.ts });
-    expect(slack.threads(CHANNEL)).toEqual([expect.objectContaining({ parent: expect.objectContaining({ text: 'request' }), replies: [expect.objectContaining({ text: 'acknowledged' }), expect.objectContaining({ text: 'resolved' })] })]);
+    expect(slack.threads(CHANNEL)).toEqual([
+      expect.objectContaining({
+        parent: expect.objectContaining({ text: 'request' }),
+        replies: [expect.objectContaining({ text: 'acknowledged' }), expect.objectContaining({ text: 'resolved' })],
+      }),
+    ]);
     await expect(web.conversations.replies({ channel: CHANNEL, ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
   });
 
@@ -103,7 +126,10 @@ describe('slack emulator, messages', () => {
 describe('slack emulator, directory', () => {
   it('usergroups.list returns the configured groups with their handles (and users when asked)', async () => {
     const groups = await client().usergroups.list({ include_users: true });
-    expect(groups.usergroups?.map((g) => [g.id, g.handle])).toEqual([['S0OKTA', 'sysowners-okta-sso'], ['S0HELP', 'it-helpdesk-analysts']]);
+    expect(groups.usergroups?.map((g) => [g.id, g.handle])).toEqual([
+      ['S0OKTA', 'sysowners-okta-sso'],
+      ['S0HELP', 'it-helpdesk-analysts'],
+    ]);
     expect(groups.usergroups?.[0]?.users).toEqual(['U1', 'U2']);
   });
 
@@ -127,7 +153,10 @@ describe('slack emulator, errors and failures', () => {
     ['xoxb-test', 'CNOTIN1', 'not_in_channel'],
     ['xoxb-missing-scope', CHANNEL, 'missing_scope'],
   ])('token %s posting to %s makes the client throw %s', async (token, channel, error) => {
-    await expect(client({}, token).chat.postMessage({ channel, text: 'x' })).rejects.toMatchObject({ code: ErrorCode.PlatformError, data: { ok: false, error } });
+    await expect(client({}, token).chat.postMessage({ channel, text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.PlatformError,
+      data: { ok: false, error },
+    });
     expect(slack.messages).toHaveLength(0);
   });
 
@@ -137,7 +166,10 @@ describe('slack emulator, errors and failures', () => {
 
   it('a 429 reaches a client that rejects rate-limited calls as a rate-limited error carrying Retry-After', async () => {
     slack.failNext('chat.postMessage', { kind: 'rate_limit', retryAfterSeconds: 7 });
-    await expect(client({ rejectRateLimitedCalls: true }).chat.postMessage({ channel: CHANNEL, text: 'x' })).rejects.toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
+    await expect(client({ rejectRateLimitedCalls: true }).chat.postMessage({ channel: CHANNEL, text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.RateLimitedError,
+      retryAfter: 7,
+    });
     expect(slack.messages).toHaveLength(0);
     expect(slack.calls[0]).toMatchObject({ status: 429, failure: 'rate_limit' });
   });
@@ -180,7 +212,8 @@ describe('slack emulator, errors and failures', () => {
   it('an ambiguous answer posts the message but reports 502, so only a metadata lookup before retrying avoids a duplicate', async () => {
     slack.failNext('chat.postMessage', { kind: 'ambiguous' });
     const web = client();
-    const post = () => web.chat.postMessage({ channel: CHANNEL, text: 'request r9', metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r9' } } });
+    const post = () =>
+      web.chat.postMessage({ channel: CHANNEL, text: 'request r9', metadata: { event_type: 'tierflow_request', event_payload: { request_id: 'r9' } } });
     await expect(post()).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 502 });
     expect(slack.messages).toHaveLength(1);
     const history = await web.conversations.history({ channel: CHANNEL, include_all_metadata: true });
@@ -191,7 +224,13 @@ describe('slack emulator, errors and failures', () => {
   it('calls are recorded with the Bearer token redacted and the form body parsed', async () => {
     await client({}, 'xoxb-secret-123').chat.postMessage({ channel: CHANNEL, text: 'hello', metadata: { event_type: 'e', event_payload: {} } });
     const [call] = slack.calls;
-    expect(call).toMatchObject({ method: 'POST', path: '/api/chat.postMessage', status: 200, headers: { authorization: 'Bearer ***' }, body: { channel: CHANNEL, text: 'hello' } });
+    expect(call).toMatchObject({
+      method: 'POST',
+      path: '/api/chat.postMessage',
+      status: 200,
+      headers: { authorization: 'Bearer ***' },
+      body: { channel: CHANNEL, text: 'hello' },
+    });
     expect(JSON.stringify(slack.calls)).not.toContain('xoxb-secret-123');
   });
 

@@ -1,6 +1,7 @@
 /**
- * A worker wired like production, against the Slack and GitLab emulators through the real client
- * libraries, on a unique task queue. Used by the workflow and end-to-end tests.
+ * A worker wired like production (`workers/stack.ts`, as `npm start` wires it), against the Slack
+ * and GitLab emulators through the real client libraries, on a unique task queue and a connection
+ * the test gives. Used by the workflow and end-to-end tests.
  */
 import { Client, Connection } from '@temporalio/client';
 import { Runtime, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
@@ -8,10 +9,9 @@ import { Runtime, DefaultLogger, NativeConnection, type Worker } from '@temporal
 import { emulatorSettings } from '../../bench/support/emulator-env.js';
 import type { TierflowConfig } from '../../domain/config.js';
 import { loadConfig } from '../../registry/load.js';
-import { startSandbox, usergroupsFor, type Sandbox } from '../../sandbox/index.js';
+import { usergroupsFor, type Sandbox } from '../../sandbox/index.js';
 import { mentionedGroups } from '../../workers/sandbox-groups.js';
-import { buildClients } from '../../workers/clients.js';
-import { createHelpDeskWorker } from '../../workers/worker.js';
+import { startStack } from '../../workers/stack.js';
 import { unique, workflowBundle } from './temporal.js';
 
 let runtimeInstalled = false;
@@ -61,29 +61,24 @@ export async function startHarness(opts: {
   // tracker issues as `<project id>#<iid>`, and iids start at 1 in every emulator.
   const gitlabProjectId = 100_000 + Math.floor(Math.random() * 900_000_000);
   const usergroups = usergroupsFor(mentionedGroups(config)).map((g) => ({ ...g, users: STAFF_GROUPS[g.handle] ?? [] }));
-  const sandbox = await startSandbox({ project: TRACKER, gitlabProjectId, usergroups });
-  // A production configuration (strong generated secrets) whose Slack and GitLab are the emulators.
-  const settings = emulatorSettings({ slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url, helpChannel: HELP_CHANNEL, project: TRACKER, ...(opts.slackToken ? { slackToken: opts.slackToken } : {}) });
-  const clients = buildClients(settings);
-  const taskQueue = unique('tierflow-test');
-  const worker = await createHelpDeskWorker({
-    connection: opts.connection,
-    namespace: opts.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    deps: { config, ...clients, client: opts.client, helpChannel: HELP_CHANNEL, gitlabProject: TRACKER },
-  });
-  const running = worker.run();
-  return {
-    sandbox,
-    worker,
-    taskQueue,
+  // A production configuration (strong generated secrets) whose Slack and GitLab are the stack's emulators.
+  const settings = emulatorSettings({ helpChannel: HELP_CHANNEL, project: TRACKER, ...(opts.slackToken ? { slackToken: opts.slackToken } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) });
+  const stack = await startStack(settings, {
+    parts: { sandbox: true, worker: true, schedules: false, intake: false },
     config,
-    async close() {
-      worker.shutdown();
-      await running;
-      await sandbox.close();
-    },
+    sandbox: { gitlabProjectId, usergroups },
+    taskQueue: unique('tierflow-test'),
+    workflowBundle: await workflowBundle(),
+    runtime: 'installed',
+    temporal: { client: opts.client, nativeConnection: opts.connection },
+    logger: null,
+  });
+  return {
+    sandbox: stack.sandbox!,
+    worker: stack.worker!.worker,
+    taskQueue: stack.taskQueue,
+    config,
+    close: () => stack.stop(),
   };
 }
 

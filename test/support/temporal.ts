@@ -8,7 +8,7 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes.js';
 
-import { WORKFLOWS_PATH } from '../../workers/worker.js';
+import { WORKFLOWS_PATH } from '../../workers/help-desk-worker.js';
 
 let bundle: Promise<WorkflowBundle> | null = null;
 

@@ -13,7 +13,7 @@ import type { SlaClock } from '../../../domain/sla-clock.js';
 import { createGitlabEmulator, createSlackEmulator, type GitlabEmulator, type SlackEmulator, type SlackUsergroupConfig } from '../../../sandbox/index.js';
 import { buildClients, type IntegrationClients } from '../../../workers/clients.js';
 import { emulatorSettings } from '../../../bench/support/emulator-env.js';
-import type { Settings } from '../../../workers/settings.js';
+import type { Settings } from '../../../config/settings.js';
 
 export const HELP_CHANNEL = 'C0ITHELP';
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';

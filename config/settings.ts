@@ -12,15 +12,18 @@
  *   must be strong (`secret-rules.ts`); intake sources can be switched off with `TIERFLOW_SOURCES`.
  */
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { z } from 'zod';
 
 import { decideMode, ENTRY_NAMES, INTAKE_SOURCES, parseListenAddress, type Entry, type IntakeSources, type Mode } from './modes.js';
 import { problemsOfSecrets } from './secret-rules.js';
-import { PROJECT_ROOT } from './temporal-binaries.js';
 
 export { CONFIGURING_VARIABLES, INTAKE_SOURCES, isLoopbackHost, parseListenAddress, type Entry, type IntakeSourceName, type IntakeSources, type Mode } from './modes.js';
+
+/** The checkout's root folder (the default data folder is under it). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The token the API accepts in sandbox mode when `API_TOKEN` is unset. Documented in the README. */
 export const SANDBOX_API_TOKEN = 'sandbox';
@@ -50,6 +53,8 @@ const listenAddress = (what: string, ipOnly: boolean) =>
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  // The embedded dev server's gRPC port (npm start without TEMPORAL_ADDRESS) and its Web UI's.
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   HOST: z.string().trim().min(1).default(DEFAULT_HOST),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -81,7 +86,8 @@ export interface Settings {
   entry: Entry;
   /** Intake sources switched on (`TIERFLOW_SOURCES`); a switched-off source's routes answer 404. */
   sources: IntakeSources;
-  temporal: { address: string | null; namespace: string; uiPort: number };
+  /** `address` null: `npm start` runs a dev server on `port` (Web UI on `uiPort`). */
+  temporal: { address: string | null; namespace: string; port: number; uiPort: number };
   /** The intake's bind address (`HOST`); loopback unless configured. */
   host: string;
   port: number;
@@ -140,7 +146,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
     mode,
     entry,
     sources,
-    temporal: { address: e.TEMPORAL_ADDRESS ?? null, namespace: e.TEMPORAL_NAMESPACE, uiPort: e.TEMPORAL_UI_PORT },
+    temporal: { address: e.TEMPORAL_ADDRESS ?? null, namespace: e.TEMPORAL_NAMESPACE, port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
     host: e.HOST,
     port: e.PORT,
     metricsAddress: e.METRICS_ADDRESS,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../intake/app.js';
-import { intakeOptions } from '../../intake/server.js';
+import { intakeOptions } from '../../workers/intake-app.js';
 import {
   CONFIGURING_VARIABLES,
   describeSettings,
@@ -11,7 +11,7 @@ import {
   SANDBOX_API_TOKEN,
   SettingsError,
   type Entry,
-} from '../../workers/settings.js';
+} from '../../config/settings.js';
 import { recordingGateway } from '../intake/support/gateway.js';
 
 /** A strong, deterministic secret per name (64 hex characters). */

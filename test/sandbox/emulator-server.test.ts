@@ -1,17 +1,22 @@
+/**
+ * The emulators' shared fastify server: what it records, how it parses the bodies Slack's and
+ * GitLab's clients send, and each injected failure, driven with plain `fetch`.
+ */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { json, startHttpEmulator, type HttpEmulator } from '../../sandbox/http-emulator.js';
 
-let emulator: HttpEmulator;
+import { createEmulatorServer, type EmulatorServer } from '../../sandbox/emulator-server.js';
+
+let emulator: EmulatorServer;
+let url: string;
 let performed = 0;
 
 beforeAll(async () => {
-  emulator = await startHttpEmulator({
-    handler: (req) => {
-      performed += 1;
-      return json(200, { echo: req.body, path: req.path });
-    },
-    errorBody: (status) => ({ failed: status }),
+  emulator = createEmulatorServer({ errorBody: (status) => ({ failed: status }) });
+  emulator.app.all('/*', (request) => {
+    performed += 1;
+    return { echo: request.body ?? {}, path: new URL(request.url, 'http://x').pathname };
   });
+  ({ url } = await emulator.listen());
 });
 afterEach(() => {
   emulator.reset();
@@ -20,17 +25,28 @@ afterEach(() => {
 afterAll(() => emulator.close());
 
 const post = (path: string, body: string, contentType = 'application/json') =>
-  fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, authorization: 'Bearer xoxb-s3cret', 'private-token': 'glpat-s3cret' }, body });
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, authorization: 'Bearer xoxb-s3cret', 'private-token': 'glpat-s3cret' },
+    body,
+  });
 
-describe('http emulator base', () => {
+describe('the emulator server', () => {
   it('listens on 127.0.0.1 and records method, path, query arrays, parsed JSON and form bodies with secrets redacted', async () => {
     await post('/a?x=1&ids[]=1&ids[]=2', '{"token":"xoxb-body","n":1}');
     await post('/b', 'channel=C1&text=hi', 'application/x-www-form-urlencoded');
-    expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(emulator.calls[0]).toMatchObject({ method: 'POST', path: '/a', query: { x: '1', 'ids[]': ['1', '2'] }, body: { token: '***', n: 1 }, status: 200 });
     expect(emulator.calls[0]?.headers).toMatchObject({ authorization: 'Bearer ***', 'private-token': '***' });
     expect(emulator.calls[1]?.body).toEqual({ channel: 'C1', text: 'hi' });
     expect(JSON.stringify(emulator.calls)).not.toMatch(/s3cret|xoxb-body/);
+  });
+
+  it('hands the route a form body as fields, other text as it came, and no body as none', async () => {
+    expect(await (await post('/form', 'a=1&b=two', 'application/x-www-form-urlencoded')).json()).toEqual({ echo: { a: '1', b: 'two' }, path: '/form' });
+    expect(await (await post('/text', 'plain words', 'text/plain')).json()).toEqual({ echo: 'plain words', path: '/text' });
+    await fetch(`${url}/empty`);
+    expect(emulator.calls.map((c) => c.body)).toEqual([{ a: '1', b: 'two' }, 'plain words', undefined]);
   });
 
   it('a failure applies only to the next N calls matching "METHOD path", then answers are normal again', async () => {
@@ -52,12 +68,21 @@ describe('http emulator base', () => {
 
   it('ambiguous performs the call then answers 502; drop answers nothing and performs nothing', async () => {
     emulator.failNext('/amb', { kind: 'ambiguous' });
-    expect((await post('/amb', '{}')).status).toBe(502);
+    const ambiguous = await post('/amb', '{}');
+    expect(ambiguous.status).toBe(502);
+    expect(await ambiguous.json()).toEqual({ failed: 502 });
     expect(performed).toBe(1);
     emulator.failNext('/drop', { kind: 'drop' });
     await expect(post('/drop', '{}')).rejects.toThrow('fetch failed');
     expect(performed).toBe(1);
-    expect(emulator.calls.map((c) => c.failure)).toEqual(['ambiguous', 'drop']);
+    emulator.failNext('/lost', { kind: 'ambiguous', answer: 'drop' });
+    await expect(post('/lost', '{}')).rejects.toThrow('fetch failed');
+    expect(performed).toBe(2);
+    expect(emulator.calls.map((c) => [c.failure, c.status])).toEqual([
+      ['ambiguous', 502],
+      ['drop', undefined],
+      ['ambiguous', undefined],
+    ]);
   });
 
   it('slow performs the call at once and answers correctly after the delay', async () => {
@@ -69,13 +94,15 @@ describe('http emulator base', () => {
   });
 
   it('listens on a given port and closes even with a slow answer pending', async () => {
-    const probe = await startHttpEmulator({ handler: () => json(200, {}) });
-    const { port } = probe;
+    const probe = createEmulatorServer();
+    const { port } = await probe.listen();
     await probe.close();
-    const fixed = await startHttpEmulator({ port, handler: () => json(200, { fixed: true }) });
-    expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
+    const fixed = createEmulatorServer();
+    fixed.app.get('/', () => ({ fixed: true }));
+    const bound = await fixed.listen(port);
+    expect(bound.url).toBe(`http://127.0.0.1:${port}`);
     fixed.failNext('', { kind: 'slow', delayMs: 60_000 });
-    const pending = fetch(fixed.url).catch((error: unknown) => error);
+    const pending = fetch(bound.url).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await fixed.close();
     expect(await pending).toBeInstanceOf(Error);
