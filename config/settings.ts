@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { decideMode, ENTRY_NAMES, INTAKE_SOURCES, parseListenAddress, type Entry, type IntakeSources, type Mode } from './modes.js';
 import { problemsOfSecrets } from './secret-rules.js';
 
-export { CONFIGURING_VARIABLES, INTAKE_SOURCES, isLoopbackHost, parseListenAddress, type Entry, type IntakeSourceName, type IntakeSources, type Mode } from './modes.js';
+export { CONFIGURING_VARIABLES, INTAKE_SOURCES, parseListenAddress, type Entry, type IntakeSources, type Mode } from './modes.js';
 
 /** The checkout's root folder (the default data folder is under it). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -14,7 +14,7 @@ import type { RequestStatusView } from '../domain/status-view.js';
 import type { Priority, RequestType, Tier } from '../domain/types.js';
 
 export type { ActionArgs, ActionName } from '../domain/request-actions.js';
-export type { ClockView, RequestStatusView, TimelineView } from '../domain/status-view.js';
+export type { RequestStatusView } from '../domain/status-view.js';
 
 /** Task queue of the workflow and its activities. */
 export const HELP_REQUEST_TASK_QUEUE = 'tierflow-requests';

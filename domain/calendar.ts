@@ -10,9 +10,8 @@ import { DateTime } from 'luxon';
 import { compileCalendar, isOpenAt, openIntervals } from './coverage-intervals.js';
 import { WEEK_MS, type CoverageCalendar } from './types.js';
 
-export { formatDuration, parseDuration } from './duration.js';
-export { isValidTimeZone } from './time-zone.js';
-export type { CoverageCalendar, WeeklyWindow, WeekTime } from './types.js';
+export { formatDuration } from './duration.js';
+export type { CoverageCalendar, WeeklyWindow } from './types.js';
 
 /** 24x5: Monday 00:00 to Saturday 00:00 UTC, no holidays (the seed's Tier 2 coverage). */
 export const DEFAULT_CALENDAR: CoverageCalendar = {

@@ -41,7 +41,12 @@ export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   let rest = Math.floor(Math.abs(ms) / SECOND_MS) * SECOND_MS;
   const parts: string[] = [];
-  for (const [unit, size] of [['d', DAY_MS], ['h', HOUR_MS], ['m', MINUTE_MS], ['s', SECOND_MS]] as const) {
+  for (const [unit, size] of [
+    ['d', DAY_MS],
+    ['h', HOUR_MS],
+    ['m', MINUTE_MS],
+    ['s', SECOND_MS],
+  ] as const) {
     const count = Math.floor(rest / size);
     rest -= count * size;
     if (parts.length > 0 || count > 0) parts.push(`${count}${unit}`);

@@ -4,7 +4,8 @@
  * (`applyAction`). Every action records who did it, when, and an optional note.
  */
 import { formatInstant } from './calendar.js';
-import { countsAsResponse, pauseClock, resumeClock, retargetClock, stopClock, type RequestAction, type SlaClock } from './sla-clock.js';
+import { clockStopEvents } from './decision-events.js';
+import { pauseClock, resumeClock, retargetClock, stopClock, type SlaClock } from './sla-clock.js';
 import { targetsFor } from './sla-policy.js';
 import {
   announce,
@@ -22,19 +23,7 @@ import {
 import { PRIORITIES, type Priority } from './types.js';
 
 /** Every action, by the name used in updates, signals, HTTP paths and Slack buttons. */
-export const ACTIONS = [
-  'acknowledge',
-  'resolve',
-  'solved',
-  'escalate',
-  'pause',
-  'resume',
-  'comment',
-  'reopen',
-  'priority',
-  'reassign',
-  'cancel',
-] as const;
+export const ACTIONS = ['acknowledge', 'resolve', 'solved', 'escalate', 'pause', 'resume', 'comment', 'reopen', 'priority', 'reassign', 'cancel'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 /** Where an action came from; a comment is not echoed back to where it was written. */
@@ -68,8 +57,6 @@ export const MAX_NOTE_CHARS = 10_000;
 /** Longest actor name or cancel reason an action carries. */
 export const MAX_ACTOR_CHARS = 200;
 
-const ENDED: Record<string, string> = { resolved: 'resolved', cancelled: 'cancelled', closed: 'closed' };
-
 /** True when the actor is the requester (by email or Slack user id). */
 export function isRequester(state: RequestState, actor: string): boolean {
   const who = actor.trim().toLowerCase();
@@ -94,13 +81,11 @@ const REQUESTER_ONLY: ReadonlySet<ActionName> = new Set(['solved', 'reopen']);
 export function slackPermission(state: RequestState, action: ActionName, args: ActionArgs, ctx: DecisionContext): string | null {
   if (args.source !== 'slack' || OPEN_TO_ALL.has(action)) return null;
   const requester = isRequester(state, args.actor);
-  if (REQUESTER_ONLY.has(action)) return requester ? null : `only the requester can ${action === 'solved' ? 'mark this request solved' : 'reopen this request'}`;
+  if (REQUESTER_ONLY.has(action))
+    return requester ? null : `only the requester can ${action === 'solved' ? 'mark this request solved' : 'reopen this request'}`;
   if (action === 'resume' && requester) return null;
   if (state.assignee !== null && state.assignee === args.actor) return null;
-  const staff = [
-    ...ctx.contacts.filter((c) => c.tier >= state.tier).map((c) => c.slackGroup),
-    ...(state.system ? [state.system.slackOwners] : []),
-  ].map(handle);
+  const staff = [...ctx.contacts.filter((c) => c.tier >= state.tier).map((c) => c.slackGroup), ...(state.system ? [state.system.slackOwners] : [])].map(handle);
   const member = (args.actorGroups ?? []).map(handle).some((g) => staff.includes(g));
   if (member) return null;
   const groups = [...new Set(staff)].map((g) => `@${g}`).join(', ');
@@ -115,14 +100,16 @@ export function refusal(state: RequestState, action: ActionName, args: ActionArg
   if (typeof args?.actor !== 'string' || !args.actor.trim()) return 'actor is required';
   if (args.actor.length > MAX_ACTOR_CHARS) return `actor must be at most ${MAX_ACTOR_CHARS} characters`;
   if (args.note !== undefined && (typeof args.note !== 'string' || args.note.length > MAX_NOTE_CHARS)) return 'note must be text of at most 10,000 characters';
-  if (args.reason !== undefined && (typeof args.reason !== 'string' || args.reason.length > MAX_ACTOR_CHARS)) return `reason must be text of at most ${MAX_ACTOR_CHARS} characters`;
+  if (args.reason !== undefined && (typeof args.reason !== 'string' || args.reason.length > MAX_ACTOR_CHARS))
+    return `reason must be text of at most ${MAX_ACTOR_CHARS} characters`;
   if (action === 'reopen') {
     if (state.status !== 'resolved' || state.resolvedAt === null) return `cannot reopen: request is ${state.status}`;
     const closesAt = state.resolvedAt + ctx.policy.reopenWindowMs;
-    if (ctx.now > closesAt) return `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}`;
+    // The window is [resolvedAt, closesAt): the workflow closes the request at closesAt itself.
+    if (ctx.now >= closesAt) return `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}`;
     return slackPermission(state, action, args, ctx);
   }
-  if (!isActive(state)) return `cannot ${action}: request is already ${ENDED[state.status] ?? state.status}`;
+  if (!isActive(state)) return `cannot ${action}: request is already ${state.status}`;
   const forbidden = slackPermission(state, action, args, ctx);
   if (forbidden) return forbidden;
   switch (action) {
@@ -153,18 +140,17 @@ export function refusal(state: RequestState, action: ActionName, args: ActionArg
   }
 }
 
-const RESPONSE_ACTION: Partial<Record<ActionName, RequestAction>> = {
-  acknowledge: 'acknowledge',
-  resolve: 'resolve',
-  escalate: 'escalate',
-  comment: 'comment',
-};
+/**
+ * What counts as the tier's first response: the desk acknowledging, commenting, escalating or
+ * resolving. Not the requester's own comment or resolution, not what tierflow does on its own
+ * (automatic escalation on breach, reminders: those are not actions), and not housekeeping
+ * (pause, resume, priority change, reassign, reopen, cancel).
+ */
+export const FIRST_RESPONSE_ACTIONS: ReadonlySet<ActionName> = new Set(['acknowledge', 'comment', 'escalate', 'resolve']);
 
-/** Stops the first-response clock when the action counts as a response (see `countsAsResponse`). */
+/** Stops the first-response clock when the action is a first response by someone other than the requester. */
 function answerFirstResponse(state: RequestState, action: ActionName, args: ActionArgs, ctx: DecisionContext): SlaClock[] {
-  const kind = RESPONSE_ACTION[action];
-  const actor = isRequester(state, args.actor) ? 'requester' : 'engineer';
-  if (!kind || !countsAsResponse({ action: kind, actor })) return state.clocks;
+  if (!FIRST_RESPONSE_ACTIONS.has(action) || isRequester(state, args.actor)) return state.clocks;
   return state.clocks.map((c) => (c.kind === 'first_response' ? stopClock(c, ctx.calendar, ctx.now, 'met') : c));
 }
 
@@ -183,11 +169,14 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
   const why = refusal(state, action, args, ctx);
   if (why) throw new Error(why);
   const note = args.note?.trim() || undefined;
-  const timelineNote = action === 'priority' ? `${state.priority} → ${args.priority}` : action === 'reassign' ? `${state.system?.id ?? 'unknown'} → ${args.system}` : note;
+  const timelineNote =
+    action === 'priority' ? `${state.priority} → ${args.priority}` : action === 'reassign' ? `${state.system?.id ?? 'unknown'} → ${args.system}` : note;
   const logged = (s: RequestState, name: string = action) =>
     record(s, { at: ctx.now, actor: args.actor, action: name, ...(timelineNote ? { note: timelineNote } : {}) });
   const clocks = answerFirstResponse(state, action, args, ctx);
-  const done = (next: RequestState, event: RequestEvent, text = note) => withEffects(next, announce(next, event, text));
+  // Clocks this action stopped: the first response when it answers, every clock when it resolves.
+  const stops = (next: RequestState) => clockStopEvents(state.clocks, next.clocks, action === 'resolve' || action === 'solved' ? ['first_response', 'resolution'] : ['first_response']);
+  const done = (next: RequestState, event: RequestEvent, text = note) => withEffects(next, announce(next, event, text), stops(next));
 
   switch (action) {
     case 'acknowledge':
@@ -196,26 +185,47 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
     case 'solved': {
       const stopped = stopAll(clocks, ctx, 'met');
       const resolution = action === 'solved' ? 'self_served' : 'resolved';
-      const next = { ...state, status: 'resolved' as const, resolution, resolvedAt: ctx.now, clocks: stopped, nextReminderAt: null, slaBreached: breachedIn(state, stopped) } as RequestState;
+      const next = {
+        ...state,
+        status: 'resolved' as const,
+        resolution,
+        resolvedAt: ctx.now,
+        clocks: stopped,
+        nextReminderAt: null,
+        slaBreached: breachedIn(state, stopped),
+      } as RequestState;
       return done(logged(next), action === 'solved' ? 'self_served' : 'resolved');
     }
-    case 'escalate':
-      return escalate({ ...state, clocks }, args.actor, note ?? 'escalated by hand', ctx);
+    case 'escalate': {
+      // The tier's clocks are superseded; one already past its target is a breach its timer had not fired yet.
+      const superseded = stopAll(clocks, ctx, 'stopped');
+      const escalated = escalate({ ...state, clocks: superseded, slaBreached: breachedIn(state, superseded) }, args.actor, note ?? 'escalated by hand', ctx, 'manual');
+      return { ...escalated, events: [...clockStopEvents(state.clocks, superseded, ['first_response']), ...escalated.events] };
+    }
     case 'pause': {
       const paused = state.clocks.map((c) => pauseClock(c, ctx.calendar, ctx.now));
       return done(logged({ ...state, status: 'waiting_on_requester', statusBeforePause: state.status, clocks: paused }), 'waiting_on_requester');
     }
     case 'resume':
-      return resume(state, args, ctx, note);
+      return resume(state, args, ctx, note, 'resume');
     case 'comment': {
       const fromRequester = isRequester(state, args.actor);
       if (fromRequester && state.status === 'waiting_on_requester') return resume(logged(state), args, ctx, note, 'comment');
       const next = logged({ ...state, clocks, slaBreached: breachedIn(state, clocks) });
-      const bodies = announce(next, 'comment', note).filter((e) => !(args.source === 'slack' && e.kind === 'thread_reply') && !(args.source === 'gitlab' && e.kind === 'sync_tracker'));
-      return withEffects(next, bodies);
+      const bodies = announce(next, 'comment', note).filter(
+        (e) => !(args.source === 'slack' && e.kind === 'thread_reply') && !(args.source === 'gitlab' && e.kind === 'sync_tracker'),
+      );
+      return withEffects(next, bodies, stops(next));
     }
     case 'reopen': {
-      const next = { ...state, status: 'open' as const, resolution: null, resolvedAt: null, assignee: null, clocks: clocksForTier(state.tier, state.priority, ctx) };
+      const next = {
+        ...state,
+        status: 'open' as const,
+        resolution: null,
+        resolvedAt: null,
+        assignee: null,
+        clocks: clocksForTier(state.tier, state.priority, ctx),
+      };
       return done(logged(next), 'reopened');
     }
     case 'priority': {
@@ -231,16 +241,26 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
     case 'cancel': {
       const stopped = stopAll(state.clocks, ctx, 'stopped');
       const reason = [args.reason, note].filter(Boolean).join(': ') || undefined;
-      const next = { ...state, status: 'cancelled' as const, resolution: 'cancelled' as const, clocks: stopped, nextReminderAt: null };
+      const next = {
+        ...state,
+        status: 'cancelled' as const,
+        resolution: 'cancelled' as const,
+        clocks: stopped,
+        nextReminderAt: null,
+        slaBreached: breachedIn(state, stopped),
+      };
       return done(record(next, { at: ctx.now, actor: args.actor, action, ...(reason ? { note: reason } : {}) }), 'cancelled', reason);
     }
   }
 }
 
-function resume(state: RequestState, args: ActionArgs, ctx: DecisionContext, note: string | undefined, via: 'resume' | 'comment' = 'resume'): Decision {
+function resume(state: RequestState, args: ActionArgs, ctx: DecisionContext, note: string | undefined, via: 'resume' | 'comment'): Decision {
   const clocks = state.clocks.map((c) => resumeClock(c, ctx.now));
   const status = state.statusBeforePause && isActive({ ...state, status: state.statusBeforePause }) ? state.statusBeforePause : 'open';
-  const next = record({ ...state, status, statusBeforePause: null, clocks }, { at: ctx.now, actor: args.actor, action: 'resumed', ...(via === 'comment' ? { note: 'the requester replied' } : note ? { note } : {}) });
+  const next = record(
+    { ...state, status, statusBeforePause: null, clocks },
+    { at: ctx.now, actor: args.actor, action: 'resumed', ...(via === 'comment' ? { note: 'the requester replied' } : note ? { note } : {}) },
+  );
   const bodies = announce(next, 'resumed', via === 'comment' ? `the requester replied${note ? `: ${note}` : ''}` : note);
   return withEffects(next, via === 'comment' && args.source === 'slack' ? bodies.filter((b) => b.kind !== 'thread_reply') : bodies);
 }

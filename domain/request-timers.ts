@@ -5,17 +5,7 @@
  */
 import { addCoverage, formatDuration, formatInstant, isOpen, nextOpening, type CoverageCalendar } from './calendar.js';
 import { clockDueAt, clockWarnAt, markBreached, markWarned, remainingCoverage, type SlaClock } from './sla-clock.js';
-import {
-  announce,
-  escalate,
-  isActive,
-  record,
-  tierMention,
-  withEffects,
-  type Decision,
-  type DecisionContext,
-  type RequestState,
-} from './request.js';
+import { announce, escalate, isActive, record, tierMention, withEffects, type Decision, type DecisionContext, type RequestState } from './request.js';
 
 /** The next thing due and when, for the workflow's timer (and its summary in the Temporal UI). */
 export interface WakeUp {
@@ -55,12 +45,14 @@ function overdue(state: RequestState, ctx: DecisionContext): string {
 
 /** Handles everything due at `ctx.now`: warnings first, then a breach (one escalation), then a reminder. */
 export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision {
-  if (!isActive(state)) return { state, effects: [] };
+  if (!isActive(state)) return { state, effects: [], events: [] };
   let next = state;
   const effects: Decision['effects'] = [];
+  const events: Decision['events'] = [];
   const emit = (d: Decision) => {
     next = d.state;
     effects.push(...d.effects);
+    events.push(...d.events);
   };
 
   const warned = next.clocks.filter((c) => {
@@ -70,8 +62,11 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
   for (const clock of warned) {
     const due = clockDueAt(clock, ctx.calendar);
     const note = `${KIND_NAME[clock.kind]} at Tier ${clock.tier} due ${due === null ? 'soon' : formatInstant(ctx.calendar, due)} — ${formatDuration(Math.max(0, remainingCoverage(clock, ctx.calendar, ctx.now)))} of coverage left`;
-    next = record({ ...next, clocks: next.clocks.map((c) => (c === clock ? markWarned(c) : c)) }, { at: ctx.now, actor: 'tierflow', action: 'sla_warning', note });
-    emit(withEffects(next, announce(next, 'sla_warning', note, tierMention(ctx, next.tier))));
+    next = record(
+      { ...next, clocks: next.clocks.map((c) => (c === clock ? markWarned(c) : c)) },
+      { at: ctx.now, actor: 'tierflow', action: 'sla_warning', note },
+    );
+    emit(withEffects(next, announce(next, 'sla_warning', note, tierMention(ctx, next.tier)), [{ kind: 'sla_warning', tier: clock.tier, clock: clock.kind }]));
   }
 
   const due = next.clocks.filter((c) => {
@@ -84,13 +79,14 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
       { ...next, slaBreached: true, clocks: next.clocks.map((c) => (due.includes(c) ? markBreached(c, ctx.now) : c)) },
       { at: ctx.now, actor: 'tierflow', action: 'sla_breached', note: reason },
     );
+    for (const clock of due) events.push({ kind: 'sla_breached', tier: clock.tier, clock: clock.kind, dueAt: clockDueAt(clock, ctx.calendar)!, handledAt: ctx.now });
     if (next.tier < 5) {
-      emit(escalate(next, 'tierflow', reason, ctx));
+      emit(escalate(next, 'tierflow', reason, ctx, 'sla_breach'));
     } else {
       next = { ...next, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) };
       emit(withEffects(next, announce(next, 'sla_breached', reason, tierMention(ctx, 5))));
     }
-    return { state: next, effects };
+    return { state: next, effects, events };
   }
 
   if (next.nextReminderAt !== null && next.nextReminderAt <= ctx.now && next.status !== 'waiting_on_requester') {
@@ -99,7 +95,7 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
       { ...next, remindersSent: next.remindersSent + 1, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) },
       { at: ctx.now, actor: 'tierflow', action: 'reminder', note },
     );
-    emit(withEffects(next, announce(next, 'reminder', note, tierMention(ctx, next.tier))));
+    emit(withEffects(next, announce(next, 'reminder', note, tierMention(ctx, next.tier)), [{ kind: 'reminder', tier: next.tier }]));
   }
-  return { state: next, effects };
+  return { state: next, effects, events };
 }

@@ -5,7 +5,8 @@
  * events (warning, breach, reminder) in `request-timers.ts`.
  */
 import type { CoverageCalendar } from './calendar.js';
-import { startClock, type ClockKind, type SlaClock } from './sla-clock.js';
+import type { DecisionEvent, EscalationCause } from './decision-events.js';
+import { pauseClock, startClock, type ClockKind, type SlaClock } from './sla-clock.js';
 import { targetsFor, type SlaPolicy } from './sla-policy.js';
 import type { Priority, RequestType, Tier } from './types.js';
 
@@ -125,6 +126,8 @@ export interface RequestState {
 export interface Decision {
   state: RequestState;
   effects: Effect[];
+  /** What the decision did to SLA clocks and tiers (for metrics), in the order it happened. */
+  events: DecisionEvent[];
 }
 
 /** The context every decision needs: time, coverage calendar, SLA policy and tier contacts. */
@@ -133,6 +136,14 @@ export interface DecisionContext {
   calendar: CoverageCalendar;
   policy: SlaPolicy;
   contacts: TierContact[];
+  /**
+   * Rules a request keeps from the version of the workflow that started it (the workflow decides
+   * these with `patched`, so a running request replays as it ran). Absent: today's rules.
+   */
+  legacy?: {
+    /** Escalating a request that waits on the requester started the new tier's clocks running. */
+    escalationStartsClocks?: boolean;
+  };
 }
 
 export interface NewRequest {
@@ -168,8 +179,7 @@ export function tierMention(ctx: DecisionContext, tier: Tier): string[] {
 /** The clocks a tier starts with, targeted from the policy for the request's priority. */
 export function clocksForTier(tier: Tier, priority: Priority, ctx: DecisionContext): SlaClock[] {
   const targets = targetsFor(ctx.policy, tier, priority);
-  const start = (kind: ClockKind, targetMs: number) =>
-    startClock({ kind, tier, targetMs, warningFraction: ctx.policy.warningFraction }, ctx.now);
+  const start = (kind: ClockKind, targetMs: number) => startClock({ kind, tier, targetMs, warningFraction: ctx.policy.warningFraction }, ctx.now);
   return [start('first_response', targets.firstResponseMs), start('resolution', targets.resolutionMs)];
 }
 
@@ -214,10 +224,10 @@ export function upgradeState(carried: RequestState): RequestState {
 type EffectBody = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
 
 /** Adds effects with ids `<request id>#<n>`; the counter lives in the state so ids survive replay and continue-as-new. */
-export function withEffects(state: RequestState, bodies: EffectBody[]): Decision {
+export function withEffects(state: RequestState, bodies: EffectBody[], events: DecisionEvent[] = []): Decision {
   let seq = state.effectSeq;
   const effects = bodies.map((body) => ({ ...body, id: `${state.id}#${++seq}` }) as Effect);
-  return { state: { ...state, effectSeq: seq }, effects };
+  return { state: { ...state, effectSeq: seq }, effects, events };
 }
 
 /** Announces an event in the Slack thread and, once there is one, on the tracker issue. */
@@ -275,18 +285,22 @@ export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
 
 /**
  * Moves a request up one tier with the reason recorded: the new tier's clocks start, the tracker
- * issue opens on entering Tier 3, and the new tier's group is mentioned.
+ * issue opens on entering Tier 3, and the new tier's group is mentioned. A request waiting on the
+ * requester keeps waiting: the new tier's clocks start paused, and it resumes as open (unassigned).
  */
-export function escalate(state: RequestState, actor: string, reason: string, ctx: DecisionContext): Decision {
+export function escalate(state: RequestState, actor: string, reason: string, ctx: DecisionContext, cause: EscalationCause = 'manual'): Decision {
   const from = state.tier;
   const tier = Math.min(5, from + 1) as Tier;
+  const waiting = state.status === 'waiting_on_requester' && !ctx.legacy?.escalationStartsClocks;
+  const clocks = clocksForTier(tier, state.priority, ctx);
   const next = record(
     {
       ...state,
       tier,
       status: state.status === 'waiting_on_requester' ? 'waiting_on_requester' : 'open',
+      statusBeforePause: waiting ? 'open' : state.statusBeforePause,
       assignee: null,
-      clocks: clocksForTier(tier, state.priority, ctx),
+      clocks: waiting ? clocks.map((c) => pauseClock(c, ctx.calendar, ctx.now)) : clocks,
       nextReminderAt: null,
     },
     { at: ctx.now, actor, action: 'escalated', note: `Tier ${from} → Tier ${tier}: ${reason}` },
@@ -294,5 +308,5 @@ export function escalate(state: RequestState, actor: string, reason: string, ctx
   const bodies: EffectBody[] = [];
   if (tier >= 3 && next.links.gitlabIssueIid === null) bodies.push({ kind: 'open_tracker_issue', reason });
   bodies.push(...announce(next, 'escalated', reason, tierMention(ctx, tier)));
-  return withEffects(next, bodies);
+  return withEffects(next, bodies, [{ kind: 'escalated', from, to: tier, cause }]);
 }

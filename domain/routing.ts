@@ -88,7 +88,12 @@ type Found = { system: SystemEntry; shadow?: never } | { shadow: ShadowItSystem;
 function fromText(registry: Registry, text: string): Found {
   const padded = ` ${normalizeText(text)} `;
   const managed = bestMatch(registry.systems, systemNames, (system) => system.keywords, padded);
-  const shadow = bestMatch(registry.shadowIt, (system) => [system.name], () => [], padded);
+  const shadow = bestMatch(
+    registry.shadowIt,
+    (system) => [system.name],
+    () => [],
+    padded,
+  );
   if (shadow && (!managed || shadow.longest > managed.longest)) return { shadow: shadow.item };
   return managed ? { system: managed.item } : null;
 }

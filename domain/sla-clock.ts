@@ -11,7 +11,7 @@
  * still be paused and resumed); `met` and `stopped` are final.
  */
 import { addCoverage, coverageBetween, type CoverageCalendar } from './calendar.js';
-import type { ActorRole, Tier } from './types.js';
+import type { Tier } from './types.js';
 
 /** Which target a clock measures. */
 export type ClockKind = 'first_response' | 'resolution';
@@ -83,26 +83,30 @@ export function pauseClock(clock: SlaClock, cal: CoverageCalendar, now: number):
   };
 }
 
+/** The pauses with the open one (there is at most one, the last) closed at `now`. */
+function closePause(pauses: SlaClock['pauses'], now: number): SlaClock['pauses'] {
+  return pauses.map((pause) => (pause.to === null ? { ...pause, to: now } : pause));
+}
+
 /** Counts again from `now`, closing the open pause. Returns the clock unchanged unless it is paused. */
 export function resumeClock(clock: SlaClock, now: number): SlaClock {
   if (clock.runningSince !== null || clock.state === 'met' || clock.state === 'stopped') return clock;
-  const pauses = clock.pauses.map((pause, i) => (i === clock.pauses.length - 1 && pause.to === null ? { ...pause, to: now } : pause));
-  return { ...clock, runningSince: now, pauses, state: clock.state === 'breached' ? 'breached' : 'running' };
+  return { ...clock, runningSince: now, pauses: closePause(clock.pauses, now), state: clock.state === 'breached' ? 'breached' : 'running' };
 }
 
 /**
  * Stops the clock for good at `now`: `met` (the response or resolution happened) or `stopped`
- * (cancelled, superseded). A breached clock stays `breached`; a `met` outcome that comes after the
- * target has been reached is recorded as a breach at the instant it was due, so a late answer is
- * never counted as met even if the breach timer had not fired yet. Final clocks are unchanged.
+ * (cancelled, superseded). A breached clock stays `breached` with its first `breachedAt`; either
+ * outcome coming after the target has been reached is recorded as a breach at the instant it was
+ * due, so what a clock records never depends on whether its breach timer fired first (a late
+ * answer is never counted as met, a late cancel never hides the breach). Final clocks are unchanged.
  */
 export function stopClock(clock: SlaClock, cal: CoverageCalendar, now: number, outcome: 'met' | 'stopped'): SlaClock {
   if (clock.state === 'met' || clock.state === 'stopped') return clock;
   const elapsedMs = elapsedCoverage(clock, cal, now);
-  const pauses = clock.pauses.map((pause) => (pause.to === null ? { ...pause, to: now } : pause));
-  const stopped = { ...clock, elapsedMs, runningSince: null, pauses };
+  const stopped = { ...clock, elapsedMs, runningSince: null, pauses: closePause(clock.pauses, now) };
   if (clock.state === 'breached') return stopped;
-  if (outcome === 'met' && elapsedMs >= clock.targetMs) {
+  if (elapsedMs >= clock.targetMs) {
     const due = clockDueAt(clock, cal);
     return { ...stopped, state: 'breached', breachedAt: due === null ? now : Math.min(due, now) };
   }
@@ -113,10 +117,11 @@ export function stopClock(clock: SlaClock, cal: CoverageCalendar, now: number, o
  * Changes the target (a priority change), keeping the elapsed time: the new deadline counts from
  * the time already spent, not from the creation time. The warning is re-armed for the new target
  * (if its warning point has already passed, {@link clockWarnAt} returns that past instant, so the
- * workflow warns at once). A breach already recorded stays recorded.
+ * workflow warns at once). A breach already recorded stays recorded. A `met` or `stopped` clock
+ * keeps the target it was measured against.
  */
 export function retargetClock(clock: SlaClock, targetMs: number): SlaClock {
-  if (targetMs === clock.targetMs) return clock;
+  if (targetMs === clock.targetMs || clock.state === 'met' || clock.state === 'stopped') return clock;
   return { ...clock, targetMs, warned: clock.state === 'breached' ? clock.warned : false };
 }
 
@@ -158,36 +163,4 @@ export function markWarned(clock: SlaClock): SlaClock {
 export function markBreached(clock: SlaClock, now: number): SlaClock {
   if (clock.state !== 'running' && clock.state !== 'paused') return clock;
   return { ...clock, state: 'breached', breachedAt: now };
-}
-
-/** Actions on a request, as far as SLA clocks care. */
-export type RequestAction = 'acknowledge' | 'comment' | 'escalate' | 'resolve' | 'pause' | 'resume' | 'reopen' | 'priority' | 'cancel';
-
-/** One thing that happened on a request: what, by whom, and for comments whether the requester can see it. */
-export interface ResponseCandidate {
-  action: RequestAction;
-  actor: ActorRole;
-  /** Comments only: `internal` notes are not visible to the requester. Defaults to `public`. */
-  visibility?: 'public' | 'internal';
-}
-
-/**
- * What counts as a first response, explicitly: an engineer acknowledging, commenting publicly,
- * escalating or resolving. Not a requester's own comment, not an internal note, not anything a
- * bot or the system does (automatic escalation on breach, reminders), and not housekeeping
- * (pause, resume, priority change, reopen, cancel).
- * @example countsAsResponse({ action: 'comment', actor: 'engineer' }) // true
- */
-export function countsAsResponse(event: ResponseCandidate): boolean {
-  if (event.actor !== 'engineer') return false;
-  switch (event.action) {
-    case 'acknowledge':
-    case 'escalate':
-    case 'resolve':
-      return true;
-    case 'comment':
-      return (event.visibility ?? 'public') === 'public';
-    default:
-      return false;
-  }
 }

@@ -121,7 +121,7 @@ export function localDay(local: number): number {
 
 /** ISO weekday of a day number (1970-01-01 was a Thursday). */
 export function weekdayOfDay(day: number): Weekday {
-  return ((((day + 3) % 7) + 7) % 7 + 1) as Weekday;
+  return (((((day + 3) % 7) + 7) % 7) + 1) as Weekday;
 }
 
 /** Local-timeline instant of the Monday 00:00 that starts the week containing `local`. */

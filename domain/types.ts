@@ -31,9 +31,6 @@ export const REQUEST_TYPES = ['question', 'access', 'change', 'crisis'] as const
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
-/** Who performed an action on a request; decides, among other things, what counts as a first response. */
-export type ActorRole = 'engineer' | 'requester' | 'bot' | 'system';
-
 /** Milliseconds in a second, minute, hour, day and week (fixed lengths: coverage time has no DST). */
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;

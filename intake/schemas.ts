@@ -28,7 +28,6 @@ export const helpRequestBodySchema = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
-export type HelpRequestBody = z.infer<typeof helpRequestBodySchema>;
 
 /** Body of `POST /requests/:id/<action>`. */
 export const actionBodySchema = z.strictObject({

@@ -50,7 +50,6 @@ export const humanMessageSchema = z.object({
   thread_ts: slackTs.optional(),
   channel_type: z.enum(['channel', 'group', 'im', 'mpim', 'app_home']).optional(),
 });
-export type HumanMessage = z.infer<typeof humanMessageSchema>;
 
 /** Message subtypes written by people (the rest are edits, deletions, joins, bots, …). */
 export const HUMAN_SUBTYPES: ReadonlySet<string> = new Set(['file_share', 'thread_broadcast']);

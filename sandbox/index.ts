@@ -10,16 +10,12 @@ export {
   createGitlabEmulator,
   DEFAULT_GITLAB_PROJECT,
   type GitlabEmulator,
-  type GitlabEmulatorOptions,
   type GitlabIssue,
-  type GitlabNote,
 } from './gitlab-emulator.js';
 export {
   createSlackEmulator,
   type SlackEmulator,
-  type SlackEmulatorOptions,
   type SlackMessage,
-  type SlackThread,
   type SlackUsergroupConfig,
 } from './slack-emulator.js';
 export { type Failure, type FailureKind, type RecordedCall } from './emulator-server.js';

@@ -4,7 +4,7 @@
  * main loop wakes on it). Only this class changes the state; handlers and the effect runner go
  * through it. Deterministic: time is the workflow's `Date.now()`.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 
 import type { CarriedRequest, HelpRequestInput, RequestPlan } from '../contracts/help-request.js';
 import type { ActionContext } from '../domain/request-actions.js';
@@ -13,12 +13,21 @@ import { isActive, openRequest, record, upgradeState, type Decision, type Effect
 import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import { recordSlaMetrics } from './sla-metrics.js';
 
+/**
+ * Patch of 2026-12: escalating a request that waits on the requester starts the new tier's clocks
+ * paused (they ran before). Decided once per run: a run started before it keeps the old rule, so
+ * its history replays as it ran; a new run (or the next after continue-as-new) has the new one.
+ */
+export const PAUSED_ESCALATION_PATCH = 'paused-escalation-v1';
+
 export class LiveRequest {
   /** Effects decided and not yet carried out, oldest first. */
   readonly pending: Effect[] = [];
   /** Bumped by every decision, so a wait can wake for any change, effects or not. */
   version = 0;
   #state: RequestState;
+  /** The rules of the workflow version this run started with (see {@link PAUSED_ESCALATION_PATCH}). */
+  readonly #legacy = { escalationStartsClocks: !patched(PAUSED_ESCALATION_PATCH) };
 
   private constructor(
     readonly input: HelpRequestInput,
@@ -56,12 +65,12 @@ export class LiveRequest {
 
   /** What every decision needs, at the workflow's now. */
   ctx(): ActionContext {
-    return contextOf(this.plan);
+    return { ...contextOf(this.plan), legacy: this.#legacy };
   }
 
   /** Takes a decision of the state machine: its state, its effects queued, its SLA metrics emitted. */
   apply(decision: Decision): void {
-    recordSlaMetrics(this.#state, decision.state, this.plan.calendar);
+    recordSlaMetrics(decision.events, this.#state);
     this.#state = decision.state;
     this.pending.push(...decision.effects);
     this.version += 1;

@@ -1,18 +1,16 @@
 /**
- * SLA metrics of a request, read off one state transition of the request state machine: warnings,
- * breaches (with how late the timer fired), escalations, reminders, and the coverage time to a
- * tier's first response and to resolution. `slaObservations` is pure (tested without Temporal);
- * `recordSlaMetrics` emits them through the workflow `metricMeter`, which skips replays, so a
- * metric is counted once however often the history is replayed. Emitting metrics adds no
- * command to history: calling this from the workflow needs no patch.
+ * SLA metrics of a request: the typed events of each decision (`Decision.events`: warnings,
+ * breaches with how late their timer was handled, escalations, reminders, clocks stopped with the
+ * coverage time they ran) mapped to counters and histograms. `slaObservations` is pure (tested
+ * without Temporal); `recordSlaMetrics` emits through the workflow `metricMeter`, which skips
+ * replays, so a metric is counted once however often the history is replayed. Emitting metrics adds
+ * no command to history: calling this from the workflow needs no patch.
  */
 import { metricMeter } from '@temporalio/workflow';
 import type { MetricMeter } from '@temporalio/common';
 
-import type { CoverageCalendar } from '../domain/calendar.js';
-import { isRequester } from '../domain/request-actions.js';
-import type { RequestState, TimelineEntry } from '../domain/request.js';
-import { clockDueAt, clockWarnAt, elapsedCoverage, type SlaClock } from '../domain/sla-clock.js';
+import type { DecisionEvent } from '../domain/decision-events.js';
+import type { RequestState } from '../domain/request.js';
 
 /** Metric names, as exported (the runtime may add its `temporal_` prefix). */
 export const SLA_METRICS = {
@@ -28,80 +26,35 @@ export const SLA_METRICS = {
 type Tags = Record<string, string>;
 
 /** One thing to count or record, with its tags. */
-export type SlaObservation =
-  | { kind: 'counter'; name: string; tags: Tags }
-  | { kind: 'histogram'; name: string; valueMs: number; tags: Tags };
-
-const sameClock = (a: SlaClock) => (b: SlaClock) => a.kind === b.kind && a.tier === b.tier;
-
-/** True once a clock has stopped for good (met, stopped, or breached and no longer counting or paused). */
-function hasStopped(clock: SlaClock): boolean {
-  if (clock.state === 'met' || clock.state === 'stopped') return true;
-  return clock.state === 'breached' && clock.runningSince === null && clock.pauses.every((p) => p.to !== null);
-}
+export type SlaObservation = { kind: 'counter'; name: string; tags: Tags } | { kind: 'histogram'; name: string; valueMs: number; tags: Tags };
 
 /**
- * The metrics a transition `before → after` implies.
- * @example slaObservations(open, acknowledged, calendar) // [{ kind: 'histogram', name: 'tierflow_time_to_first_response', valueMs: 600000, ... }]
+ * The metrics of one decision's events, tagged with the request's system and priority as they were
+ * when it was taken.
+ * @example slaObservations([{ kind: 'reminder', tier: 5 }], state) // [{ kind: 'counter', name: 'tierflow_sla_reminders', ... }]
  */
-export function slaObservations(before: RequestState, after: RequestState, calendar: CoverageCalendar): SlaObservation[] {
-  // The timeline is bounded (old entries drop out), so what a decision added is counted by totals.
-  const addedCount = after.timelineTotal - before.timelineTotal;
-  const added: TimelineEntry[] = addedCount > 0 ? after.timeline.slice(-addedCount) : [];
-  const base = (tier: number): Tags => ({ tier: String(tier), system: before.system?.id ?? 'unknown', priority: before.priority });
-  const out: SlaObservation[] = [];
-  const firstOf = (action: string) => added.find((e) => e.action === action);
-
-  // Warnings and breaches fired by timers: the clocks the state machine found due at that instant.
-  const warning = firstOf('sla_warning');
-  if (warning) {
-    for (const clock of before.clocks) {
-      const at = clockWarnAt(clock, calendar);
-      if (at !== null && at <= warning.at) out.push({ kind: 'counter', name: SLA_METRICS.warnings, tags: { ...base(clock.tier), clock: clock.kind } });
+export function slaObservations(events: readonly DecisionEvent[], before: Pick<RequestState, 'system' | 'priority'>): SlaObservation[] {
+  const tagged = (tier: number, more: Tags = {}): Tags => ({ tier: String(tier), system: before.system?.id ?? 'unknown', priority: before.priority, ...more });
+  return events.flatMap((event): SlaObservation[] => {
+    switch (event.kind) {
+      case 'sla_warning':
+        return [{ kind: 'counter', name: SLA_METRICS.warnings, tags: tagged(event.tier, { clock: event.clock }) }];
+      case 'sla_breached': {
+        const tags = tagged(event.tier, { clock: event.clock });
+        const counted: SlaObservation = { kind: 'counter', name: SLA_METRICS.breaches, tags };
+        if (event.handledAt === null) return [counted];
+        return [counted, { kind: 'histogram', name: SLA_METRICS.timerLateness, valueMs: event.handledAt - event.dueAt, tags }];
+      }
+      case 'escalated':
+        return [{ kind: 'counter', name: SLA_METRICS.escalations, tags: tagged(event.from, { to: String(event.to), cause: event.cause }) }];
+      case 'reminder':
+        return [{ kind: 'counter', name: SLA_METRICS.reminders, tags: tagged(event.tier) }];
+      case 'clock_stopped': {
+        const name = event.clock === 'first_response' ? SLA_METRICS.firstResponse : SLA_METRICS.resolution;
+        return [{ kind: 'histogram', name, valueMs: event.elapsedMs, tags: tagged(event.tier, { outcome: event.outcome }) }];
+      }
     }
-  }
-  const breach = firstOf('sla_breached');
-  for (const clock of before.clocks) {
-    const due = clockDueAt(clock, calendar);
-    if (breach && due !== null && due <= breach.at) {
-      out.push({ kind: 'counter', name: SLA_METRICS.breaches, tags: { ...base(clock.tier), clock: clock.kind } });
-      out.push({ kind: 'histogram', name: SLA_METRICS.timerLateness, valueMs: breach.at - due, tags: { ...base(clock.tier), clock: clock.kind } });
-      continue;
-    }
-    // An answer after the target, before the breach timer fired: the clock records the breach itself.
-    const now = after.clocks.find(sameClock(clock));
-    if (!breach && now?.state === 'breached' && clock.state !== 'breached') {
-      out.push({ kind: 'counter', name: SLA_METRICS.breaches, tags: { ...base(clock.tier), clock: clock.kind } });
-    }
-  }
-
-  const escalation = firstOf('escalated');
-  if (escalation) {
-    const cause = escalation.actor === 'tierflow' ? 'sla_breach' : 'manual';
-    out.push({ kind: 'counter', name: SLA_METRICS.escalations, tags: { ...base(before.tier), to: String(after.tier), cause } });
-  }
-  if (firstOf('reminder')) out.push({ kind: 'counter', name: SLA_METRICS.reminders, tags: base(after.tier) });
-
-  // Coverage time on the clock when it stopped: the tier's first response, or the resolution.
-  for (const clock of before.clocks) {
-    if (hasStopped(clock)) continue;
-    const now = after.clocks.find(sameClock(clock));
-    let elapsedMs: number | null = null;
-    let outcome: string = 'met';
-    if (now && hasStopped(now) && now.state !== 'stopped') {
-      elapsedMs = now.elapsedMs;
-      outcome = now.state;
-    } else if (!now && clock.kind === 'first_response' && escalation && escalation.actor !== 'tierflow' && !isRequester(before, escalation.actor)) {
-      // Escalating by hand answers the request, and replaces the tier's clocks in the same step.
-      elapsedMs = elapsedCoverage(clock, calendar, escalation.at);
-      outcome = elapsedMs >= clock.targetMs || clock.state === 'breached' ? 'breached' : 'met';
-    }
-    if (elapsedMs === null) continue;
-    if (clock.kind === 'resolution' && after.status !== 'resolved') continue;
-    const name = clock.kind === 'first_response' ? SLA_METRICS.firstResponse : SLA_METRICS.resolution;
-    out.push({ kind: 'histogram', name, valueMs: Math.max(0, Math.round(elapsedMs)), tags: { ...base(clock.tier), outcome } });
-  }
-  return out;
+  });
 }
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -114,13 +67,9 @@ const DESCRIPTIONS: Record<string, string> = {
   [SLA_METRICS.timerLateness]: 'How long after its due time an SLA breach timer was handled',
 };
 
-/**
- * Emits the SLA metrics of one transition. Call it from the workflow with the state before and
- * after each decision; `meter` is for tests.
- */
-export function recordSlaMetrics(before: RequestState, after: RequestState, calendar: CoverageCalendar, meter: MetricMeter = metricMeter): void {
-  if (before === after) return;
-  for (const o of slaObservations(before, after, calendar)) {
+/** Emits the SLA metrics of one decision's events; `meter` is for tests. */
+export function recordSlaMetrics(events: readonly DecisionEvent[], before: Pick<RequestState, 'system' | 'priority'>, meter: MetricMeter = metricMeter): void {
+  for (const o of slaObservations(events, before)) {
     if (o.kind === 'counter') meter.createCounter(o.name, undefined, DESCRIPTIONS[o.name]).add(1, o.tags);
     else meter.createHistogram(o.name, 'int', 'ms', DESCRIPTIONS[o.name]).record(o.valueMs, o.tags);
   }

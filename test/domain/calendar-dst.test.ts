@@ -4,7 +4,17 @@
  * a spring-forward night shortens a window that spans it and a fall-back night lengthens it.
  */
 import { describe, expect, it } from 'vitest';
-import { addCoverage, coverageBetween, formatInstant, isOpen, nextClosing, nextOpening, type CoverageCalendar, type WeeklyWindow } from '../../domain/calendar.js';
+import {
+  addCoverage,
+  coverageBetween,
+  formatInstant,
+  formatInstantWithDate,
+  isOpen,
+  nextClosing,
+  nextOpening,
+  type CoverageCalendar,
+  type WeeklyWindow,
+} from '../../domain/calendar.js';
 import { at, HOUR, show } from './support/time.js';
 
 const workWeek: WeeklyWindow[] = [{ start: { day: 1, time: '00:00' }, end: { day: 6, time: '00:00' } }];
@@ -21,7 +31,14 @@ describe('a Friday-night request across a DST weekend is due Monday at the same 
   it.each([
     ['Los Angeles, spring forward (PST → PDT)', LA, [], '2024-03-08T22:00', '2024-03-11T02:00', '2024-03-11T09:00'],
     ['Los Angeles, fall back (PDT → PST)', LA, [], '2024-11-01T22:00', '2024-11-04T02:00', '2024-11-04T10:00'],
-    ['London, spring forward over Easter (Good Friday and Easter Monday are holidays)', LONDON, ['2024-03-29', '2024-04-01'], '2024-03-28T22:00', '2024-04-02T02:00', '2024-04-02T01:00'],
+    [
+      'London, spring forward over Easter (Good Friday and Easter Monday are holidays)',
+      LONDON,
+      ['2024-03-29', '2024-04-01'],
+      '2024-03-28T22:00',
+      '2024-04-02T02:00',
+      '2024-04-02T01:00',
+    ],
     ['London, fall back', LONDON, [], '2024-10-25T22:00', '2024-10-28T02:00', '2024-10-28T02:00'],
     ['Sydney, DST ends in April (AEDT → AEST)', SYDNEY, [], '2024-04-05T22:00', '2024-04-08T02:00', '2024-04-07T16:00'],
     ['Sydney, DST starts in October (AEST → AEDT)', SYDNEY, [], '2024-10-04T22:00', '2024-10-07T02:00', '2024-10-06T15:00'],
@@ -94,5 +111,15 @@ describe('formatInstant shows the local time and zone abbreviation of the calend
     ['Kolkata', KOLKATA, '2024-01-07T20:30', 'Mon 02:00 GMT+5:30'],
   ])('%s', (_name, zone, utc, expected) => {
     expect(formatInstant(cal(zone, workWeek), at(utc))).toBe(expected);
+  });
+});
+
+describe('formatInstantWithDate adds the local date', () => {
+  it.each([
+    ['UTC', 'UTC', '2024-01-08T02:00', 'Mon 2024-01-08 02:00 UTC'],
+    ['Los Angeles, the evening before in UTC terms', LA, '2024-01-08T02:00', 'Sun 2024-01-07 18:00 PST'],
+    ['Kolkata', KOLKATA, '2024-01-07T20:30', 'Mon 2024-01-08 02:00 GMT+5:30'],
+  ])('%s', (_name, zone, utc, expected) => {
+    expect(formatInstantWithDate(cal(zone, workWeek), at(utc))).toBe(expected);
   });
 });

@@ -17,7 +17,11 @@ const holidays: CoverageCalendar = { ...DEFAULT_CALENDAR, holidays: ['2024-12-25
 const weekdays = [1, 2, 3, 4, 5] as const;
 const daily = (from: string, to: string, nextDay = false): WeeklyWindow[] =>
   weekdays.map((day) => ({ start: { day, time: from }, end: { day: (nextDay ? day + 1 : day) as Weekday, time: to } }));
-const followTheSun: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [...daily('00:00', '08:00'), ...daily('08:00', '16:00'), ...daily('16:00', '00:00', true)] };
+const followTheSun: CoverageCalendar = {
+  timezone: 'UTC',
+  holidays: [],
+  windows: [...daily('00:00', '08:00'), ...daily('08:00', '16:00'), ...daily('16:00', '00:00', true)],
+};
 const twoRegions: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [...daily('07:00', '15:00'), ...daily('15:30', '23:30')] };
 const weekendOnCall: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [{ start: { day: 5, time: '22:00' }, end: { day: 1, time: '06:00' } }] };
 const allWeek: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [{ start: { day: 3, time: '12:00' }, end: { day: 3, time: '12:00' } }] };
@@ -25,7 +29,10 @@ const never: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [] };
 const overlapping: CoverageCalendar = {
   timezone: 'UTC',
   holidays: [],
-  windows: [{ start: { day: 1, time: '09:00' }, end: { day: 1, time: '17:00' } }, { start: { day: 1, time: '12:00' }, end: { day: 1, time: '20:00' } }],
+  windows: [
+    { start: { day: 1, time: '09:00' }, end: { day: 1, time: '17:00' } },
+    { start: { day: 1, time: '12:00' }, end: { day: 1, time: '20:00' } },
+  ],
 };
 
 describe('isOpen on the default 24x5 UTC calendar', () => {
@@ -112,6 +119,10 @@ describe('holidays close the whole local day', () => {
     ['Christmas Day noon is closed', holidays, '2024-12-25T12:00', false],
     ['the minute before Christmas is open', holidays, '2024-12-24T23:59', true],
     ['the 27th, after the holidays, is open', holidays, '2024-12-27T00:00', true],
+    ['Boxing Day, the middle holiday, is closed', holidays, '2024-12-26T08:00', false],
+    ['New Year’s Day, the last holiday, is closed', holidays, '2025-01-01T08:00', false],
+    ['New Year’s Eve, between holidays, is open', holidays, '2024-12-31T08:00', true],
+    ['a day after all holidays is open', holidays, '2025-01-02T08:00', true],
   ])('%s', (_name, cal, local, open) => {
     expect(isOpen(cal, at(local))).toBe(open);
   });
@@ -128,13 +139,62 @@ describe('holidays close the whole local day', () => {
 });
 
 describe('a malformed calendar is refused with a RangeError that names the problem', () => {
+  const weekWindow = (start: unknown, end: unknown): CoverageCalendar => ({
+    ...DEFAULT_CALENDAR,
+    windows: [{ start: { day: start as Weekday, time: '09:00' }, end: { day: end as Weekday, time: '17:00' } }],
+  });
+
   it.each<[string, CoverageCalendar, RegExp]>([
     ['an unknown zone', { ...DEFAULT_CALENDAR, timezone: 'Mars/Olympus_Mons' }, /unknown time zone "Mars\/Olympus_Mons"/],
-    ['a time that is not HH:mm', { ...DEFAULT_CALENDAR, windows: [{ start: { day: 1, time: '9:00' }, end: { day: 1, time: '17:00' } }] }, /"9:00" is not HH:mm/],
+    [
+      'a time that is not HH:mm',
+      { ...DEFAULT_CALENDAR, windows: [{ start: { day: 1, time: '9:00' }, end: { day: 1, time: '17:00' } }] },
+      /"9:00" is not HH:mm/,
+    ],
     ['a day outside 1..7', { ...DEFAULT_CALENDAR, windows: [{ start: { day: 8 as Weekday, time: '09:00' }, end: { day: 1, time: '17:00' } }] }, /day 8/],
     ['a holiday that is not a date', { ...DEFAULT_CALENDAR, holidays: ['2024-02-30'] }, /holiday "2024-02-30"/],
+    ['a start day 0', weekWindow(0, 1), /^window start day 0 is not an ISO weekday 1\.\.7$/],
+    ['a start day that is not whole', weekWindow(2.5, 3), /^window start day 2\.5 is not an ISO weekday 1\.\.7$/],
+    ['an end day 8', weekWindow(1, 8), /^window end day 8 is not an ISO weekday 1\.\.7$/],
+    ['an end day that is not a number', weekWindow(1, '5'), /^window end day 5 is not an ISO weekday 1\.\.7$/],
+    [
+      'an end time of 24:00',
+      { ...DEFAULT_CALENDAR, windows: [{ start: { day: 1, time: '09:00' }, end: { day: 1, time: '24:00' } }] },
+      /^window end time "24:00" is not HH:mm$/,
+    ],
   ])('%s', (_name, cal, message) => {
     expect(() => isOpen(cal, 0)).toThrow(RangeError);
     expect(() => addCoverage(cal, 0, HOUR)).toThrow(message);
+  });
+});
+
+describe('every ISO weekday from Monday 1 to Sunday 7 is a valid window day', () => {
+  it.each([
+    [1, '2024-01-08T12:00'],
+    [4, '2024-01-11T12:00'],
+    [7, '2024-01-14T12:00'],
+  ] as const)('a window on day %i covers noon of that weekday only', (day, noon) => {
+    const cal: CoverageCalendar = { timezone: 'UTC', holidays: [], windows: [{ start: { day, time: '09:00' }, end: { day, time: '17:00' } }] };
+    expect(isOpen(cal, at(noon))).toBe(true);
+    expect(isOpen(cal, at(noon) + DAY)).toBe(false);
+    expect(isOpen(cal, at(noon) - DAY)).toBe(false);
+  });
+});
+
+describe('a holiday that takes a whole window', () => {
+  const mondays: CoverageCalendar = {
+    timezone: 'UTC',
+    holidays: ['2024-01-08'],
+    windows: [{ start: { day: 1, time: '00:00' }, end: { day: 2, time: '00:00' } }],
+  };
+
+  it('leaves nothing open that week: the next opening is the Monday after', () => {
+    expect(show(nextOpening(mondays, at('2024-01-07T12:00')))).toBe('2024-01-15T00:00');
+    expect(show(nextOpening(mondays, at('2024-01-08T12:00')))).toBe('2024-01-15T00:00');
+  });
+
+  it('counts no coverage and pushes a deadline a week', () => {
+    expect(coverageBetween(mondays, at('2024-01-07T00:00'), at('2024-01-14T00:00'))).toBe(0);
+    expect(show(addCoverage(mondays, at('2024-01-07T00:00'), HOUR))).toBe('2024-01-15T01:00');
   });
 });

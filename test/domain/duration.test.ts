@@ -13,11 +13,13 @@ describe('parseDuration reads durations as written in the registry', () => {
     ['1h30m', 90 * MINUTE],
     [' 1.5h ', 90 * MINUTE],
     ['2D 4H', 2 * DAY + 4 * HOUR],
+    ['1.25h', 75 * MINUTE],
+    ['0.5s', 500],
   ])('%s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each([[''], ['4'], ['h'], ['4 hours'], ['-4h'], ['4h x'], ['4y']])('rejects %j', (text) => {
+  it.each([[''], ['   '], ['4'], ['h'], ['4 hours'], ['-4h'], ['4h x'], ['4y']])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
   });
 });
@@ -33,6 +35,10 @@ describe('formatDuration shows the two largest units', () => {
     [4 * HOUR, '4h'],
     [-(HOUR + 5 * MINUTE), '-1h 5m'],
     [Number.POSITIVE_INFINITY, '∞'],
+    [Number.NEGATIVE_INFINITY, '-∞'],
+    [-500, '0s'],
+    [3 * DAY + 59_999, '3d'],
+    [HOUR + 59 * MINUTE + 59_999, '1h 59m'],
   ])('%d ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });

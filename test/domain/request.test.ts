@@ -4,45 +4,24 @@
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
-import { applyAction, refusal, type ActionArgs, type ActionContext, type ActionName } from '../../domain/request-actions.js';
+import { applyAction, refusal, type ActionArgs, type ActionName } from '../../domain/request-actions.js';
 import { nextWakeUp, onTimersDue } from '../../domain/request-timers.js';
 import { openRequest, TIMELINE_LIMIT, TIMELINE_NOTE_CHARS, upgradeState, type RequestState } from '../../domain/request.js';
 import { clockDueAt, remainingCoverage } from '../../domain/sla-clock.js';
-import { DEFAULT_SLA_POLICY } from '../../domain/sla-policy.js';
 import { describeState } from '../../domain/status-view.js';
-
-const HOUR = 3_600_000;
-const MONDAY_9 = Date.UTC(2026, 10, 23, 9); // Mon 23 Nov 2026 09:00 UTC
-const FRIDAY_22 = Date.UTC(2026, 10, 27, 22);
-const okta = { id: 'okta-sso', name: 'Okta SSO', gitlabLabel: 'corpsys::okta-sso', gitlabOwners: 'gitlab-com/gl-security/corp/sys/okta', slackOwners: 'sysowners-okta-sso' };
-const aws = { id: 'aws', name: 'AWS', gitlabLabel: 'corpsys::aws', gitlabOwners: 'gitlab-com/gl-security/corp/sys/aws', slackOwners: 'sysowners-aws' };
-
-function ctxAt(now: number): ActionContext {
-  return {
-    now,
-    calendar: DEFAULT_CALENDAR,
-    policy: DEFAULT_SLA_POLICY,
-    contacts: [2, 3, 4, 5].map((tier) => ({ tier: tier as 2, name: `Tier ${tier}`, slackGroup: `tier${tier}-group` })),
-    systems: [okta, aws],
-  };
-}
-
-function open(at = MONDAY_9, overrides: Partial<Parameters<typeof openRequest>[0]> = {}): RequestState {
-  return openRequest(
-    { id: 'req-1', requester: { email: 'ada@example.com', slackUserId: 'U1' }, summary: 'MFA', type: 'question', priority: 'P2', system: okta, startTier: 2, mentions: ['it-helpdesk-emea'], ...overrides },
-    ctxAt(at),
-  ).state;
-}
-
-function act(state: RequestState, action: ActionName, args: Partial<ActionArgs> = {}, at = MONDAY_9 + HOUR) {
-  return applyAction(state, action, { actor: 'grace', ...args }, ctxAt(at));
-}
+import { act, ctxAt, FRIDAY_22, HOUR, MONDAY_9, okta, open } from './support/requests.js';
 
 describe('opening a request', () => {
   it('stands at Tier 2 with first-response and resolution clocks, and posts the thread mentioning the shift', () => {
-    const decision = openRequest({ id: 'req-1', requester: { email: 'a@example.com' }, summary: 's', type: 'question', system: null, startTier: 1, mentions: ['it-helpdesk-emea'] }, ctxAt(MONDAY_9));
+    const decision = openRequest(
+      { id: 'req-1', requester: { email: 'a@example.com' }, summary: 's', type: 'question', system: null, startTier: 1, mentions: ['it-helpdesk-emea'] },
+      ctxAt(MONDAY_9),
+    );
     expect(decision.state).toMatchObject({ tier: 2, status: 'open', priority: 'P3' });
-    expect(decision.state.clocks.map((c) => [c.kind, c.targetMs])).toEqual([['first_response', 8 * HOUR], ['resolution', 5 * 24 * HOUR]]);
+    expect(decision.state.clocks.map((c) => [c.kind, c.targetMs])).toEqual([
+      ['first_response', 8 * HOUR],
+      ['resolution', 5 * 24 * HOUR],
+    ]);
     expect(decision.effects).toEqual([{ id: 'req-1#1', kind: 'post_thread', mentions: ['it-helpdesk-emea'] }]);
   });
 
@@ -50,7 +29,10 @@ describe('opening a request', () => {
     ['change', 3],
     ['crisis', 5],
   ] as const)('opens a %s request at Tier %i with its tracker issue', (type, tier) => {
-    const decision = openRequest({ id: 'r', requester: { email: 'a@example.com' }, summary: 's', type, system: okta, startTier: tier, mentions: [] }, ctxAt(MONDAY_9));
+    const decision = openRequest(
+      { id: 'r', requester: { email: 'a@example.com' }, summary: 's', type, system: okta, startTier: tier, mentions: [] },
+      ctxAt(MONDAY_9),
+    );
     expect(decision.state.tier).toBe(tier);
     expect(decision.effects.map((e) => e.kind)).toEqual(['post_thread', 'open_tracker_issue']);
   });
@@ -177,7 +159,10 @@ describe('actions', () => {
   });
 
   it('gives every effect a unique id that survives across decisions', () => {
-    const a = openRequest({ id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'change', system: okta, startTier: 3, mentions: [] }, ctxAt(MONDAY_9));
+    const a = openRequest(
+      { id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'change', system: okta, startTier: 3, mentions: [] },
+      ctxAt(MONDAY_9),
+    );
     const b = act(a.state, 'acknowledge');
     const ids = [...a.effects, ...b.effects].map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -235,7 +220,13 @@ describe('who may act from Slack', () => {
   const escalated = () => act(open(), 'escalate', { note: 'needs an engineer' }).state;
 
   it.each([
-    ['a stranger', slack('U0STRANGER'), at2, 'escalate', /only members of @tier2-group, @tier3-group, @tier4-group, @tier5-group, @sysowners-okta-sso or the assignee can escalate/],
+    [
+      'a stranger',
+      slack('U0STRANGER'),
+      at2,
+      'escalate',
+      /only members of @tier2-group, @tier3-group, @tier4-group, @tier5-group, @sysowners-okta-sso or the assignee can escalate/,
+    ],
     ['a stranger', slack('U0STRANGER'), at2, 'acknowledge', /only members/],
     ['a stranger', slack('U0STRANGER'), at2, 'resolve', /only members/],
     ['a stranger', slack('U0STRANGER'), at2, 'pause', /only members/],
@@ -276,5 +267,162 @@ describe('who may act from Slack', () => {
 
   it('throws from applyAction for a refused click, so nothing changes', () => {
     expect(() => applyAction(open(), 'escalate', { ...slack('U0STRANGER'), note: 'x' }, ctxAt(MONDAY_9 + HOUR))).toThrow(/only members/);
+  });
+});
+
+describe('opening a request, in detail', () => {
+  it('records who opened it, at which tier and priority, and links the Slack message and tracker issue it came from', () => {
+    const { state, effects } = openRequest(
+      {
+        id: 'req-9',
+        requester: { email: 'bo@example.com' },
+        summary: 'Rotate the key',
+        type: 'change',
+        system: okta,
+        startTier: 3,
+        mentions: ['tier3-group'],
+        priority: 'P1',
+        gitlabIssue: { iid: 12, url: 'https://gitlab.example.com/t/-/issues/12', projectId: 4 },
+        slackMessage: { channel: 'C1', ts: '1.2' },
+      },
+      ctxAt(MONDAY_9),
+    );
+    expect(state).toMatchObject({
+      tier: 3,
+      priority: 'P1',
+      status: 'open',
+      description: '',
+      createdAt: MONDAY_9,
+      slaBreached: false,
+      nextReminderAt: null,
+      remindersSent: 0,
+      resolvedAt: null,
+    });
+    expect(state.links).toEqual({
+      slackChannel: 'C1',
+      slackTs: '1.2',
+      statusTs: null,
+      slackThread: null,
+      gitlabIssueIid: 12,
+      gitlabProjectId: 4,
+      gitlabIssue: 'https://gitlab.example.com/t/-/issues/12',
+    });
+    expect(state.timeline).toEqual([{ at: MONDAY_9, actor: 'bo@example.com', action: 'opened', note: 'Tier 3, P1' }]);
+    expect(state.timelineCounts).toEqual({ opened: 1 });
+    expect(state.timelineTotal).toBe(1);
+    expect(effects).toEqual([{ id: 'req-9#1', kind: 'post_thread', mentions: ['tier3-group'] }]); // the issue exists already
+  });
+
+  it('opens the tracker issue of a change request that starts at Tier 3, saying why', () => {
+    const { effects, state } = openRequest(
+      { id: 'r', requester: { email: 'a@example.com' }, summary: 's', description: 'details', type: 'change', system: okta, startTier: 3, mentions: [] },
+      ctxAt(MONDAY_9),
+    );
+    expect(effects[1]).toEqual({ id: 'r#2', kind: 'open_tracker_issue', reason: 'change request starts at Tier 3' });
+    expect(state.description).toBe('details');
+    expect(state.links).toMatchObject({ slackChannel: null, slackTs: null, gitlabIssueIid: null, gitlabProjectId: null, gitlabIssue: null });
+  });
+
+  it('starts a Tier 2 request at Tier 2 with no tracker issue', () => {
+    const { state, effects } = openRequest(
+      { id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'access', system: okta, startTier: 2, mentions: [] },
+      ctxAt(MONDAY_9),
+    );
+    expect(state.tier).toBe(2);
+    expect(effects.map((e) => e.kind)).toEqual(['post_thread']);
+  });
+});
+
+describe('escalation', () => {
+  it('mentions nobody when no group stands behind the new tier', () => {
+    const noTier3 = { ...ctxAt(MONDAY_9 + HOUR), contacts: ctxAt(0).contacts.filter((c) => c.tier !== 3) };
+    const { effects } = applyAction(open(), 'escalate', { actor: 'grace', note: 'needs an engineer' }, noTier3);
+    expect(effects.find((e) => e.kind === 'thread_reply')).toMatchObject({ event: 'escalated', mentions: [] });
+  });
+
+  it('from Tier 2 of a request that came from a tracker issue opens no second issue, and updates it', () => {
+    const fromGitLab = open(MONDAY_9, { gitlabIssue: { iid: 5, url: 'https://gitlab.example.com/t/-/issues/5' } });
+    const { effects } = act(fromGitLab, 'escalate', { note: 'needs an engineer' });
+    expect(effects.map((e) => e.kind)).toEqual(['thread_reply', 'sync_tracker']);
+  });
+
+  it('a request at Tier 2 with a tracker issue announces everything there too', () => {
+    const fromGitLab = open(MONDAY_9, { gitlabIssue: { iid: 5, url: 'https://gitlab.example.com/t/-/issues/5' } });
+    expect(act(fromGitLab, 'acknowledge').effects.map((e) => e.kind)).toEqual(['thread_reply', 'sync_tracker']);
+    expect(act(open(), 'acknowledge').effects.map((e) => e.kind)).toEqual(['thread_reply']);
+  });
+
+  it('unassigns the request, starts the new tier’s clocks and ends any reminder', () => {
+    const acked = { ...act(open(), 'acknowledge').state, nextReminderAt: MONDAY_9 + 5 * HOUR };
+    const { state } = act(acked, 'escalate', { note: 'needs an engineer' }, MONDAY_9 + 2 * HOUR);
+    expect(state).toMatchObject({ tier: 3, status: 'open', assignee: null, nextReminderAt: null });
+    expect(state.clocks.map((c) => [c.kind, c.tier, c.state, c.startedAt, c.targetMs])).toEqual([
+      ['first_response', 3, 'running', MONDAY_9 + 2 * HOUR, 8 * HOUR],
+      ['resolution', 3, 'running', MONDAY_9 + 2 * HOUR, 3 * 24 * HOUR],
+    ]);
+  });
+
+  it('while waiting on the requester keeps waiting, with the new tier’s clocks paused until they reply', () => {
+    const paused = act(act(open(), 'acknowledge').state, 'pause', {}, MONDAY_9 + HOUR).state;
+    const { state } = act(paused, 'escalate', { note: 'needs an engineer' }, MONDAY_9 + 2 * HOUR);
+    expect(state).toMatchObject({ tier: 3, status: 'waiting_on_requester', statusBeforePause: 'open', assignee: null });
+    expect(state.clocks.map((c) => c.state)).toEqual(['paused', 'paused']);
+    expect(nextWakeUp(state, DEFAULT_CALENDAR)).toBeNull();
+    const replied = applyAction(state, 'comment', { actor: 'ada@example.com', note: 'done' }, ctxAt(MONDAY_9 + 5 * HOUR)).state;
+    expect(replied.status).toBe('open');
+    expect(clockDueAt(replied.clocks[0]!, DEFAULT_CALENDAR)).toBe(MONDAY_9 + 13 * HOUR); // 8h from the reply
+  });
+});
+
+describe('the timeline', () => {
+  const note = (length: number) => `${'word '.repeat(Math.ceil(length / 5))}`.slice(0, length);
+
+  it.each([
+    ['a note of 300 characters is kept whole', 300, 300, false],
+    ['a note of 301 characters is cut to 300 with an ellipsis', 301, 300, true],
+  ])('%s', (_name, length, kept, cut) => {
+    const text = 'x'.repeat(length);
+    const entry = act(open(), 'comment', { note: text }).state.timeline.at(-1)!;
+    expect(entry.note).toHaveLength(kept);
+    expect(entry.note!.endsWith('…')).toBe(cut);
+  });
+
+  it('cuts a note at a space without leaving the space before the ellipsis', () => {
+    const text = `${'x'.repeat(298)} ${'y'.repeat(50)}`;
+    expect(act(open(), 'comment', { note: text }).state.timeline.at(-1)!.note).toBe(`${'x'.repeat(298)}…`);
+    expect(act(open(), 'comment', { note: note(400) }).state.timeline.at(-1)!.note).toBe(`${note(299)}…`);
+  });
+
+  it('keeps all of exactly TIMELINE_LIMIT entries, then drops the oldest after the opening one', () => {
+    let state = open();
+    for (let i = 1; i < TIMELINE_LIMIT; i += 1) state = act(state, 'comment', { note: `c${i}` }, MONDAY_9 + i).state;
+    expect(state.timeline).toHaveLength(TIMELINE_LIMIT);
+    expect(state.timeline[1]!.note).toBe('c1');
+    state = act(state, 'comment', { note: `c${TIMELINE_LIMIT}` }, MONDAY_9 + TIMELINE_LIMIT).state;
+    expect(state.timeline).toHaveLength(TIMELINE_LIMIT);
+    expect(state.timeline.map((e) => e.note)).toEqual(['Tier 2, P2', ...Array.from({ length: TIMELINE_LIMIT - 1 }, (_, i) => `c${i + 2}`)]);
+  });
+
+  it('an earlier state with a short timeline is upgraded with its counts and notes cut', () => {
+    const fresh = open();
+    const { timelineTotal: _t, timelineCounts: _c, ...legacy } = fresh;
+    const upgraded = upgradeState({
+      ...legacy,
+      timeline: [fresh.timeline[0]!, { at: MONDAY_9 + 1, actor: 'U1', action: 'comment', note: 'y'.repeat(500) }],
+    } as RequestState);
+    expect(upgraded.timeline).toHaveLength(2);
+    expect(upgraded.timeline[1]!.note).toHaveLength(TIMELINE_NOTE_CHARS);
+    expect(upgraded.timelineTotal).toBe(2);
+    expect(upgraded.timelineCounts).toEqual({ opened: 1, comment: 1 });
+  });
+
+  it('an earlier state with totals but no counts is upgraded too', () => {
+    const { timelineCounts: _c, ...partial } = open();
+    expect(upgradeState(partial as RequestState).timelineCounts).toEqual({ opened: 1 });
+  });
+
+  it('an earlier state with counts but no total is upgraded too', () => {
+    const { timelineTotal: _t, ...partial } = open();
+    expect(upgradeState(partial as RequestState).timelineTotal).toBe(1);
   });
 });

@@ -47,7 +47,15 @@ describe('who is on shift', () => {
     ['before rotationStart the rotation runs backwards', only(night), at('2023-12-29T23:00', LONDON), [['Night', 'sofia']]],
     ['the night clocks go back, 05:30 GMT is still the Saturday shift', saturdayNight, at('2024-10-27T05:30', LONDON), [['Saturday night', 'lena']]],
     ['the night clocks go forward, 06:00 BST ends the Saturday shift', saturdayNight, at('2024-03-31T06:00', LONDON), []],
-    ['several shifts at once, in config order', config, at('2024-01-09T01:00'), [['APAC', 'ravi'], ['Night', 'tom']]],
+    [
+      'several shifts at once, in config order',
+      config,
+      at('2024-01-09T01:00'),
+      [
+        ['APAC', 'ravi'],
+        ['Night', 'tom'],
+      ],
+    ],
   ])('%s', (_name, shifts, instant, expected) => {
     const result = onShift(shifts, instant);
     expect(result.map((s) => [s.shift, ...s.analysts])).toEqual(expected);
@@ -55,5 +63,42 @@ describe('who is on shift', () => {
 
   it('names the Slack group of each shift on duty', () => {
     expect(onShift(config, at('2024-01-01T08:00', 'Asia/Singapore'))).toEqual([{ shift: 'APAC', slackGroup: 'it-helpdesk-apac', analysts: ['aiko'] }]);
+  });
+});
+
+describe('shift edges', () => {
+  const allDay = only({ ...apac, name: 'All day', start: '08:00', end: '08:00' });
+
+  it.each([
+    ['a shift whose end equals its start runs 24 hours: at its start', allDay, at('2024-01-08T08:00', 'Asia/Singapore'), [['All day', 'ravi']]],
+    ['and the next morning a minute before its end, still the Monday shift', allDay, at('2024-01-09T07:59', 'Asia/Singapore'), [['All day', 'ravi']]],
+    ['an overnight shift starts on the minute', only(night), at('2024-01-12T22:00', LONDON), [['Night', 'tom']]],
+    ['and not a minute before', only(night), at('2024-01-12T21:59', LONDON), []],
+    ['a day shift is still on in its last minute', only(apac), at('2024-01-08T15:59', 'Asia/Singapore'), [['APAC', 'ravi']]],
+    ['a day shift is off the minute before it starts', only(apac), at('2024-01-08T07:59', 'Asia/Singapore'), []],
+  ])('%s', (_name, shifts, instant, expected) => {
+    expect(onShift(shifts, instant).map((s) => [s.shift, ...s.analysts])).toEqual(expected);
+  });
+
+  it('a shift with no rotation is on duty with no analysts named', () => {
+    expect(onShift(only({ ...apac, rotation: [] }), at('2024-01-08T09:00', 'Asia/Singapore'))).toEqual([
+      { shift: 'APAC', slackGroup: 'it-helpdesk-apac', analysts: [] },
+    ]);
+  });
+
+  it('hands out a copy of the rotation week', () => {
+    const [on] = onShift(only(apac), at('2024-01-08T09:00', 'Asia/Singapore'));
+    on!.analysts.push('mallory');
+    expect(apac.rotation[1]).toEqual(['ravi']);
+  });
+
+  it.each([
+    ['a start time that is not HH:mm', { ...apac, start: '8:00' }, 'shift APAC: times must be HH:mm'],
+    ['an end time that is not HH:mm', { ...apac, end: '16:00:00' }, 'shift APAC: times must be HH:mm'],
+    ['a rotation start that is not a date', { ...apac, rotationStart: '2024-13-01' }, 'shift APAC: rotationStart must be YYYY-MM-DD'],
+  ])('refuses %s with a RangeError naming the shift', (_name, shift, message) => {
+    const run = () => onShift(only(shift), at('2024-01-08T09:00', 'Asia/Singapore'));
+    expect(run).toThrow(RangeError);
+    expect(run).toThrow(message);
   });
 });

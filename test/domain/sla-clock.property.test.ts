@@ -21,9 +21,10 @@ import {
   type SlaClock,
 } from '../../domain/sla-clock.js';
 import { calendarCase } from './support/arbitraries.js';
+import { propertyRuns } from './support/property-runs.js';
 import { BEYOND, MIN, minuteTape, oracleCalendar, weeklyOpenMinutes, type Bounded } from './support/oracle.js';
 
-const RUNS = 10_000;
+const RUNS = propertyRuns(10_000);
 const TIMEOUT = 120_000;
 const HORIZON_MIN = 2 * 7 * 1440; // how far past the history the oracle looks for a due instant
 
@@ -111,49 +112,68 @@ const agrees = (actual: number | null, expected: Bounded, r: Replay) =>
   expected === BEYOND ? actual !== null && actual >= r.now + HORIZON_MIN * MIN : actual === expected;
 
 const check = (assertion: (r: Replay) => void) =>
-  fc.assert(fc.property(history, (h) => assertion(replay(h))), { numRuns: RUNS });
+  fc.assert(
+    fc.property(history, (h) => assertion(replay(h))),
+    { numRuns: RUNS },
+  );
 
 describe('SLA clocks agree with a minute-by-minute oracle over random pauses, resumes and priority changes', () => {
-  it('elapsedCoverage and remainingCoverage count only covered, unpaused time, whatever the target changes', () => {
-    check((r) => {
-      expect(elapsedCoverage(r.clock, r.cal, r.now)).toBe(r.elapsed);
-      expect(remainingCoverage(r.clock, r.cal, r.now)).toBe(r.target - r.elapsed);
-      expect(r.clock.state).toBe(r.running ? 'running' : 'paused');
-      expect(r.clock.pauses).toEqual(r.pauses);
-      expect(r.clock.targetMs).toBe(r.target);
-    });
-  }, TIMEOUT);
+  it(
+    'elapsedCoverage and remainingCoverage count only covered, unpaused time, whatever the target changes',
+    () => {
+      check((r) => {
+        expect(elapsedCoverage(r.clock, r.cal, r.now)).toBe(r.elapsed);
+        expect(remainingCoverage(r.clock, r.cal, r.now)).toBe(r.target - r.elapsed);
+        expect(r.clock.state).toBe(r.running ? 'running' : 'paused');
+        expect(r.clock.pauses).toEqual(r.pauses);
+        expect(r.clock.targetMs).toBe(r.target);
+      });
+    },
+    TIMEOUT,
+  );
 
-  it('clockDueAt is the instant elapsed coverage reaches the current target, and null while paused', () => {
-    check((r) => {
-      const due = clockDueAt(r.clock, r.cal);
-      if (!r.running) expect(due).toBeNull();
-      else expect(agrees(due, r.reaches(r.target), r), `${due} vs ${r.reaches(r.target)}`).toBe(true);
-    });
-  }, TIMEOUT);
+  it(
+    'clockDueAt is the instant elapsed coverage reaches the current target, and null while paused',
+    () => {
+      check((r) => {
+        const due = clockDueAt(r.clock, r.cal);
+        if (!r.running) expect(due).toBeNull();
+        else expect(agrees(due, r.reaches(r.target), r), `${due} vs ${r.reaches(r.target)}`).toBe(true);
+      });
+    },
+    TIMEOUT,
+  );
 
-  it('clockWarnAt is the instant elapsed coverage reaches the warning fraction of the current target', () => {
-    check((r) => {
-      const warn = clockWarnAt(r.clock, r.cal);
-      const threshold = warningThresholdMs(r.clock);
-      if (!r.running) expect(warn).toBeNull();
-      else expect(agrees(warn, r.reaches(threshold), r), `${warn} vs ${r.reaches(threshold)}`).toBe(true);
-    });
-  }, TIMEOUT);
+  it(
+    'clockWarnAt is the instant elapsed coverage reaches the warning fraction of the current target',
+    () => {
+      check((r) => {
+        const warn = clockWarnAt(r.clock, r.cal);
+        const threshold = warningThresholdMs(r.clock);
+        if (!r.running) expect(warn).toBeNull();
+        else expect(agrees(warn, r.reaches(threshold), r), `${warn} vs ${r.reaches(threshold)}`).toBe(true);
+      });
+    },
+    TIMEOUT,
+  );
 
-  it('stopClock records met before the target and a breach at the due instant after it', () => {
-    check((r) => {
-      const stopped = stopClock(r.clock, r.cal, r.now, 'met');
-      expect(stopped.elapsedMs).toBe(r.elapsed);
-      expect(stopped.runningSince).toBeNull();
-      if (r.elapsed < r.target) {
-        expect(stopped.state).toBe('met');
-        expect(stopped.breachedAt).toBeNull();
-      } else {
-        expect(stopped.state).toBe('breached');
-        const due = r.running ? r.reaches(r.target) : r.now;
-        expect(stopped.breachedAt).toBe(due === BEYOND ? r.now : Math.min(due, r.now));
-      }
-    });
-  }, TIMEOUT);
+  it(
+    'stopClock records met before the target and a breach at the due instant after it',
+    () => {
+      check((r) => {
+        const stopped = stopClock(r.clock, r.cal, r.now, 'met');
+        expect(stopped.elapsedMs).toBe(r.elapsed);
+        expect(stopped.runningSince).toBeNull();
+        if (r.elapsed < r.target) {
+          expect(stopped.state).toBe('met');
+          expect(stopped.breachedAt).toBeNull();
+        } else {
+          expect(stopped.state).toBe('breached');
+          const due = r.running ? r.reaches(r.target) : r.now;
+          expect(stopped.breachedAt).toBe(due === BEYOND ? r.now : Math.min(due, r.now));
+        }
+      });
+    },
+    TIMEOUT,
+  );
 });

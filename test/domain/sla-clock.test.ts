@@ -3,8 +3,8 @@ import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import {
   clockDueAt,
   clockWarnAt,
-  countsAsResponse,
   elapsedCoverage,
+  isCounting,
   markBreached,
   markWarned,
   pauseClock,
@@ -13,7 +13,7 @@ import {
   retargetClock,
   startClock,
   stopClock,
-  type ResponseCandidate,
+  warningThresholdMs,
   type SlaClock,
 } from '../../domain/sla-clock.js';
 import { at, HOUR, MINUTE, show } from './support/time.js';
@@ -100,6 +100,23 @@ describe('warnings and breaches', () => {
     expect(remainingCoverage(breached, cal, at('2024-01-08T14:30'))).toBe(-90 * MINUTE);
   });
 
+  it('a paused clock can be marked breached (a breach found as the request paused)', () => {
+    const paused = pauseClock(clock, cal, at('2024-01-08T13:00'));
+    expect(markBreached(paused, at('2024-01-08T13:00'))).toMatchObject({ state: 'breached', breachedAt: at('2024-01-08T13:00'), runningSince: null });
+  });
+
+  it('a clock paused exactly at its target and resumed on a Saturday is due the instant it resumes, not Monday', () => {
+    const paused = pauseClock(clock, cal, at('2024-01-08T13:00'));
+    const resumed = resumeClock(paused, at('2024-01-13T10:00'));
+    expect(show(clockDueAt(resumed, cal))).toBe('2024-01-13T10:00');
+    expect(show(clockWarnAt(resumed, cal))).toBe('2024-01-13T10:00');
+  });
+
+  it('a clock paused short of its target and resumed on a Saturday is due once Monday has covered the rest', () => {
+    const resumed = resumeClock(pauseClock(clock, cal, at('2024-01-08T12:00')), at('2024-01-13T10:00'));
+    expect(show(clockDueAt(resumed, cal))).toBe('2024-01-15T01:00');
+  });
+
   it('a breached clock can wait on the requester and stays breached', () => {
     const breached = markBreached(clock, at('2024-01-08T13:00'));
     const paused = pauseClock(breached, cal, at('2024-01-08T14:00'));
@@ -147,21 +164,149 @@ describe('stopping a clock', () => {
   });
 });
 
-describe('what counts as a first response', () => {
-  it.each<[string, boolean, ResponseCandidate]>([
-    ['an engineer acknowledging', true, { action: 'acknowledge', actor: 'engineer' }],
-    ['an engineer commenting in the thread', true, { action: 'comment', actor: 'engineer' }],
-    ['an engineer commenting publicly', true, { action: 'comment', actor: 'engineer', visibility: 'public' }],
-    ['an engineer escalating', true, { action: 'escalate', actor: 'engineer' }],
-    ['an engineer resolving', true, { action: 'resolve', actor: 'engineer' }],
-    ['an engineer’s internal note', false, { action: 'comment', actor: 'engineer', visibility: 'internal' }],
-    ['the requester commenting', false, { action: 'comment', actor: 'requester' }],
-    ['the requester resolving it themselves', false, { action: 'resolve', actor: 'requester' }],
-    ['a bot replying', false, { action: 'comment', actor: 'bot' }],
-    ['the system escalating on breach', false, { action: 'escalate', actor: 'system' }],
-    ['an engineer pausing', false, { action: 'pause', actor: 'engineer' }],
-    ['an engineer changing the priority', false, { action: 'priority', actor: 'engineer' }],
-  ])('%s: %s', (_name, counts, event) => {
-    expect(countsAsResponse(event)).toBe(counts);
+describe('stopping a clock that is past its target, breached or paused more than once', () => {
+  const clock = p2FirstResponse(at('2024-01-08T09:00')); // due Monday 13:00
+
+  it.each([
+    ['resolving it late records the breach at the instant it was due', 'met'],
+    ['cancelling it late records the breach at the instant it was due, as a timer that had fired would have', 'stopped'],
+  ] as const)('%s', (_name, outcome) => {
+    const stopped = stopClock(clock, cal, at('2024-01-08T15:00'), outcome);
+    expect(stopped).toMatchObject({ state: 'breached', elapsedMs: 6 * HOUR, runningSince: null });
+    expect(show(stopped.breachedAt)).toBe('2024-01-08T13:00');
+  });
+
+  it.each([
+    ['resolving', 'met'],
+    ['cancelling', 'stopped'],
+  ] as const)('%s a breached clock keeps the instant of its first breach', (_name, outcome) => {
+    const breached = markBreached(clock, at('2024-01-08T13:05'));
+    const stopped = stopClock(breached, cal, at('2024-01-09T16:00'), outcome);
+    expect(stopped.state).toBe('breached');
+    expect(show(stopped.breachedAt)).toBe('2024-01-08T13:05');
+    expect(markBreached(stopped, at('2024-01-09T17:00'))).toBe(stopped);
+  });
+
+  it('a paused clock whose target was lowered below its elapsed time breaches when it is answered', () => {
+    const paused = retargetClock(pauseClock(clock, cal, at('2024-01-08T11:00')), HOUR);
+    const stopped = stopClock(paused, cal, at('2024-01-09T10:00'), 'met');
+    expect(stopped.state).toBe('breached');
+    expect(show(stopped.breachedAt)).toBe('2024-01-09T10:00');
+  });
+
+  it('cancelling a clock before its target stops it without a breach', () => {
+    expect(stopClock(clock, cal, at('2024-01-08T12:59'), 'stopped')).toMatchObject({ state: 'stopped', breachedAt: null, elapsedMs: 3 * HOUR + 59 * MINUTE });
+  });
+
+  it('stopping a clock paused three times counts only the time it ran and closes only the open pause', () => {
+    let c = clock;
+    for (const [pause, resume] of [
+      ['10:00', '11:00'],
+      ['12:00', '14:00'],
+    ] as const) {
+      c = resumeClock(pauseClock(c, cal, at(`2024-01-08T${pause}`)), at(`2024-01-08T${resume}`));
+    }
+    c = pauseClock(c, cal, at('2024-01-08T15:00'));
+    const stopped = stopClock(c, cal, at('2024-01-08T18:00'), 'met');
+    expect(stopped.elapsedMs).toBe(3 * HOUR); // 09–10, 11–12, 14–15
+    expect(stopped.state).toBe('met');
+    expect(stopped.pauses).toEqual([
+      { from: at('2024-01-08T10:00'), to: at('2024-01-08T11:00') },
+      { from: at('2024-01-08T12:00'), to: at('2024-01-08T14:00') },
+      { from: at('2024-01-08T15:00'), to: at('2024-01-08T18:00') },
+    ]);
+  });
+
+  it('stopping a running clock after pauses leaves the closed pauses as they were', () => {
+    const resumed = resumeClock(pauseClock(clock, cal, at('2024-01-08T10:00')), at('2024-01-08T11:00'));
+    const stopped = stopClock(resumed, cal, at('2024-01-08T12:00'), 'met');
+    expect(stopped.pauses).toEqual([{ from: at('2024-01-08T10:00'), to: at('2024-01-08T11:00') }]);
+    expect(stopped.elapsedMs).toBe(2 * HOUR);
+  });
+});
+
+describe('final clocks stay final', () => {
+  const clock = p2FirstResponse(at('2024-01-08T09:00'));
+  const cancelled = stopClock(clock, cal, at('2024-01-08T10:00'), 'stopped');
+  const met = stopClock(clock, cal, at('2024-01-08T10:00'), 'met');
+
+  it.each([
+    ['a cancelled clock', cancelled],
+    ['a met clock', met],
+  ])('%s does not resume, pause, breach, count or take a new target', (_name, final) => {
+    expect(resumeClock(final, at('2024-01-08T11:00'))).toBe(final);
+    expect(pauseClock(final, cal, at('2024-01-08T11:00'))).toBe(final);
+    expect(markBreached(final, at('2024-01-08T14:00'))).toBe(final);
+    expect(stopClock(final, cal, at('2024-01-08T12:00'), 'met')).toBe(final);
+    expect(retargetClock(final, 30 * MINUTE)).toBe(final);
+    expect(elapsedCoverage(final, cal, at('2024-01-09T10:00'))).toBe(HOUR);
+    expect(clockDueAt(final, cal)).toBeNull();
+    expect(clockWarnAt(final, cal)).toBeNull();
+  });
+});
+
+describe('re-targeting', () => {
+  const clock = p2FirstResponse(at('2024-01-08T09:00'));
+
+  it('to the same target changes nothing, so a given warning is not given again', () => {
+    const warned = markWarned(clock);
+    expect(retargetClock(warned, 4 * HOUR)).toBe(warned);
+    expect(clockWarnAt(retargetClock(warned, 4 * HOUR), cal)).toBeNull();
+  });
+
+  it('a breached clock keeps its breach and its warning when the target changes', () => {
+    const breached = markBreached(markWarned(clock), at('2024-01-08T13:00'));
+    expect(retargetClock(breached, 8 * HOUR)).toMatchObject({ state: 'breached', warned: true, targetMs: 8 * HOUR, breachedAt: at('2024-01-08T13:00') });
+  });
+
+  it('a paused clock keeps its pause and its elapsed time when the target changes', () => {
+    const paused = pauseClock(clock, cal, at('2024-01-08T10:00'));
+    expect(retargetClock(paused, 8 * HOUR)).toEqual({ ...paused, targetMs: 8 * HOUR });
+  });
+});
+
+describe('warnings', () => {
+  it.each([
+    [0.75, 3 * HOUR],
+    [0.5, 2 * HOUR],
+    [1 / 3, 80 * MINUTE],
+  ])('a warning fraction of %d of four hours warns after %d ms of coverage', (fraction, threshold) => {
+    const clock = startClock({ kind: 'resolution', tier: 3, targetMs: 4 * HOUR, warningFraction: fraction }, at('2024-01-08T09:00'));
+    expect(warningThresholdMs(clock)).toBe(threshold);
+    expect(clockWarnAt(clock, cal)).toBe(at('2024-01-08T09:00') + threshold);
+  });
+
+  it('a warning is given once: marking it twice keeps the same clock', () => {
+    const warned = markWarned(p2FirstResponse(at('2024-01-08T09:00')));
+    expect(warned.warned).toBe(true);
+    expect(markWarned(warned)).toBe(warned);
+  });
+
+  it('a clock resumed after its warning point warns at once, and one resumed after its target is due at once', () => {
+    const paused = pauseClock(p2FirstResponse(at('2024-01-08T09:00')), cal, at('2024-01-08T12:30'));
+    const resumed = resumeClock(paused, at('2024-01-09T09:00'));
+    expect(show(clockWarnAt(resumed, cal))).toBe('2024-01-09T09:00');
+    expect(show(clockDueAt(resumed, cal))).toBe('2024-01-09T09:30');
+    const lowered = resumeClock(retargetClock(paused, 2 * HOUR), at('2024-01-09T09:00'));
+    expect(show(clockDueAt(lowered, cal))).toBe('2024-01-09T09:00');
+  });
+
+  it('a new clock counts from its start with nothing elapsed, no pause, no warning and no breach', () => {
+    const clock = p2FirstResponse(at('2024-01-08T09:00'));
+    expect(clock).toEqual({
+      kind: 'first_response',
+      tier: 2,
+      targetMs: 4 * HOUR,
+      warningFraction: 0.75,
+      startedAt: at('2024-01-08T09:00'),
+      elapsedMs: 0,
+      runningSince: at('2024-01-08T09:00'),
+      pauses: [],
+      state: 'running',
+      warned: false,
+      breachedAt: null,
+    });
+    expect(isCounting(clock)).toBe(true);
+    expect(isCounting(pauseClock(clock, cal, at('2024-01-08T10:00')))).toBe(false);
   });
 });

@@ -178,6 +178,25 @@ describe('helpRequestWorkflow lifecycle', () => {
     expect(Math.abs(changed.clocks[0]!.remainingMs - 2 * HOUR)).toBeLessThan(2_000);
   });
 
+  it('escalates a request waiting on the requester with the new tier’s clocks paused, running again when the requester replies', async () => {
+    await skipTo(2, 9);
+    const handle = await start();
+    await act(handle, 'pause', { note: 'need the device serial' });
+    await env.sleep(HOUR);
+    const escalated = await act(handle, 'escalate', { note: 'Okta admin needed' });
+    expect(escalated).toMatchObject({ tier: 3, status: 'waiting_on_requester' });
+    expect(escalated.clocks.filter((c) => c.tier === 3).map((c) => [c.state, c.dueAt])).toEqual([
+      ['paused', null],
+      ['paused', null],
+    ]);
+    await env.sleep(2 * DAY); // paused: nothing breaches meanwhile
+    expect((await handle.query(statusQuery)).tier).toBe(3);
+    const resumed = await act(handle, 'comment', { actor: 'ada@example.com', note: 'serial C02XYZ' });
+    expect(resumed.status).toBe('open');
+    expect(resumed.clocks.filter((c) => c.tier === 3).every((c) => c.state === 'running' && c.dueAt !== null)).toBe(true);
+    await recordHistory('escalated-while-waiting', handle);
+  });
+
   it('rejects invalid transitions with the validator’s message and no trace in history', async () => {
     await skipTo(1, 10);
     const handle = await start();

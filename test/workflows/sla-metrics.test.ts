@@ -1,6 +1,6 @@
 /**
- * SLA metrics read off state transitions of the request state machine, without Temporal: what is
- * counted for warnings, breaches and escalations, and what is recorded as time to first response
+ * SLA metrics of the request state machine's decisions (their typed events), without Temporal: what
+ * is counted for warnings, breaches and escalations, and what is recorded as time to first response
  * and to resolution, in coverage time.
  */
 import type { MetricMeter, MetricTags } from '@temporalio/common';
@@ -33,11 +33,11 @@ const open = (at = MONDAY_9): RequestState =>
 
 const named = (list: SlaObservation[], name: string) => list.filter((o) => o.name === name);
 
-describe('SLA metrics of a transition', () => {
+describe('SLA metrics of a decision', () => {
   it('counts the warning of each clock that reached its warning fraction, tagged by tier, system and clock', () => {
     const before = open();
-    const after = onTimersDue(before, ctxAt(MONDAY_9 + 3 * HOUR)).state; // 75 % of 4 h
-    expect(named(slaObservations(before, after, DEFAULT_CALENDAR), SLA_METRICS.warnings)).toEqual([
+    const decision = onTimersDue(before, ctxAt(MONDAY_9 + 3 * HOUR)); // 75 % of 4 h
+    expect(named(slaObservations(decision.events, before), SLA_METRICS.warnings)).toEqual([
       { kind: 'counter', name: SLA_METRICS.warnings, tags: { tier: '2', system: 'okta-sso', priority: 'P2', clock: 'first_response' } },
     ]);
   });
@@ -45,8 +45,9 @@ describe('SLA metrics of a transition', () => {
   it('counts a breach with how late its timer was handled, and the escalation it caused', () => {
     const before = onTimersDue(open(), ctxAt(MONDAY_9 + 3 * HOUR)).state;
     const handledAt = MONDAY_9 + 4 * HOUR + 1_250;
-    const after = onTimersDue(before, ctxAt(handledAt)).state;
-    const seen = slaObservations(before, after, DEFAULT_CALENDAR);
+    const decision = onTimersDue(before, ctxAt(handledAt));
+    const after = decision.state;
+    const seen = slaObservations(decision.events, before);
     expect(after.tier).toBe(3);
     expect(named(seen, SLA_METRICS.breaches)).toEqual([{ kind: 'counter', name: SLA_METRICS.breaches, tags: { tier: '2', system: 'okta-sso', priority: 'P2', clock: 'first_response' } }]);
     expect(named(seen, SLA_METRICS.timerLateness)).toEqual([expect.objectContaining({ valueMs: 1_250 })]);
@@ -55,42 +56,42 @@ describe('SLA metrics of a transition', () => {
 
   it('records the time to first response in coverage time, excluding the weekend', () => {
     const before = open(FRIDAY_22);
-    const after = applyAction(before, 'acknowledge', { actor: 'grace' }, ctxAt(Date.UTC(2026, 10, 30, 1))).state; // Monday 01:00
-    expect(named(slaObservations(before, after, DEFAULT_CALENDAR), SLA_METRICS.firstResponse)).toEqual([
+    const decision = applyAction(before, 'acknowledge', { actor: 'grace' }, ctxAt(Date.UTC(2026, 10, 30, 1))); // Monday 01:00
+    expect(named(slaObservations(decision.events, before), SLA_METRICS.firstResponse)).toEqual([
       { kind: 'histogram', name: SLA_METRICS.firstResponse, valueMs: 3 * HOUR, tags: { tier: '2', system: 'okta-sso', priority: 'P2', outcome: 'met' } },
     ]);
   });
 
   it('records a late answer as a breached first response, and counts the breach the timer had not yet handled', () => {
     const before = open();
-    const after = applyAction(before, 'acknowledge', { actor: 'grace' }, ctxAt(MONDAY_9 + 5 * HOUR)).state;
-    const seen = slaObservations(before, after, DEFAULT_CALENDAR);
+    const decision = applyAction(before, 'acknowledge', { actor: 'grace' }, ctxAt(MONDAY_9 + 5 * HOUR));
+    const seen = slaObservations(decision.events, before);
     expect(named(seen, SLA_METRICS.firstResponse)).toEqual([expect.objectContaining({ valueMs: 5 * HOUR, tags: expect.objectContaining({ outcome: 'breached' }) })]);
     expect(named(seen, SLA_METRICS.breaches)).toHaveLength(1);
   });
 
   it('records the resolution on resolve, and the first response with it when nobody had answered', () => {
     const before = open();
-    const after = applyAction(before, 'resolve', { actor: 'grace' }, ctxAt(MONDAY_9 + 2 * HOUR)).state;
-    const seen = slaObservations(before, after, DEFAULT_CALENDAR);
+    const decision = applyAction(before, 'resolve', { actor: 'grace' }, ctxAt(MONDAY_9 + 2 * HOUR));
+    const seen = slaObservations(decision.events, before);
     expect(named(seen, SLA_METRICS.resolution)).toEqual([expect.objectContaining({ valueMs: 2 * HOUR, tags: expect.objectContaining({ outcome: 'met' }) })]);
     expect(named(seen, SLA_METRICS.firstResponse)).toEqual([expect.objectContaining({ valueMs: 2 * HOUR })]);
   });
 
   it('treats escalating by hand as the tier\'s first response, tagged as a manual escalation', () => {
     const before = open();
-    const after = applyAction(before, 'escalate', { actor: 'grace', note: 'needs an Okta admin' }, ctxAt(MONDAY_9 + 30 * MINUTE)).state;
-    const seen = slaObservations(before, after, DEFAULT_CALENDAR);
+    const decision = applyAction(before, 'escalate', { actor: 'grace', note: 'needs an Okta admin' }, ctxAt(MONDAY_9 + 30 * MINUTE));
+    const seen = slaObservations(decision.events, before);
     expect(named(seen, SLA_METRICS.escalations)).toEqual([expect.objectContaining({ tags: expect.objectContaining({ cause: 'manual', to: '3' }) })]);
     expect(named(seen, SLA_METRICS.firstResponse)).toEqual([expect.objectContaining({ valueMs: 30 * MINUTE })]);
   });
 
   it('records nothing for a cancellation or a comment by the requester', () => {
     const before = open();
-    const cancelled = applyAction(before, 'cancel', { actor: 'grace', reason: 'duplicate' }, ctxAt(MONDAY_9 + HOUR)).state;
-    const commented = applyAction(before, 'comment', { actor: 'ada@example.com', note: 'any news?' }, ctxAt(MONDAY_9 + HOUR)).state;
-    expect(slaObservations(before, cancelled, DEFAULT_CALENDAR)).toEqual([]);
-    expect(slaObservations(before, commented, DEFAULT_CALENDAR)).toEqual([]);
+    const cancelled = applyAction(before, 'cancel', { actor: 'grace', reason: 'duplicate' }, ctxAt(MONDAY_9 + HOUR));
+    const commented = applyAction(before, 'comment', { actor: 'ada@example.com', note: 'any news?' }, ctxAt(MONDAY_9 + HOUR));
+    expect(slaObservations(cancelled.events, before)).toEqual([]);
+    expect(slaObservations(commented.events, before)).toEqual([]);
   });
 });
 
@@ -102,7 +103,7 @@ describe('recordSlaMetrics', () => {
       createHistogram: (name: string) => ({ record: (v: number, tags: MetricTags = {}) => seen.push(['histogram', name, v, tags]) }),
     } as unknown as MetricMeter;
     const before = onTimersDue(open(), ctxAt(MONDAY_9 + 3 * HOUR)).state;
-    recordSlaMetrics(before, onTimersDue(before, ctxAt(MONDAY_9 + 4 * HOUR)).state, DEFAULT_CALENDAR, meter);
+    recordSlaMetrics(onTimersDue(before, ctxAt(MONDAY_9 + 4 * HOUR)).events, before, meter);
     expect(seen.map(([kind, name, value]) => [kind, name, value])).toEqual([
       ['counter', SLA_METRICS.breaches, 1],
       ['histogram', SLA_METRICS.timerLateness, 0],

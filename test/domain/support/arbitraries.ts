@@ -10,8 +10,21 @@ import { MIN, zoneTable } from './oracle.js';
 
 /** Zones: none, northern and southern DST, half-hour and 45-minute offsets, a 30-minute DST, Ramadan DST. */
 export const ZONES = [
-  'UTC', 'America/Los_Angeles', 'America/New_York', 'America/St_Johns', 'America/Sao_Paulo', 'Europe/London', 'Europe/Berlin',
-  'Africa/Casablanca', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Tokyo', 'Australia/Sydney', 'Australia/Lord_Howe', 'Pacific/Auckland', 'Pacific/Chatham',
+  'UTC',
+  'America/Los_Angeles',
+  'America/New_York',
+  'America/St_Johns',
+  'America/Sao_Paulo',
+  'Europe/London',
+  'Europe/Berlin',
+  'Africa/Casablanca',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
 ] as const;
 
 const FROM = Date.UTC(2024, 0, 1) / MIN;
@@ -52,12 +65,15 @@ const startMinute = fc.oneof(
   fc.tuple(fc.constantFrom(5, 6), fc.integer({ min: 0, max: 8 })).map(([day, half]) => day * DAY_MIN + half * 30),
   fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 47 })).map(([day, half]) => day * DAY_MIN + half * 30),
 );
-const lengthMinutes = fc.oneof(
-  fc.integer({ min: 1, max: WEEK_MIN }),
-  fc.constantFrom(1, 30, 60, 90, 120, 480, 1440, 7200, WEEK_MIN - 1, WEEK_MIN),
-);
+const lengthMinutes = fc.oneof(fc.integer({ min: 1, max: WEEK_MIN }), fc.constantFrom(1, 30, 60, 90, 120, 480, 1440, 7200, WEEK_MIN - 1, WEEK_MIN));
 const windows = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.tuple(startMinute, lengthMinutes).map(([s, l]) => windowOf(s, l)), { minLength: 1, maxLength: 4 }) },
+  {
+    weight: 3,
+    arbitrary: fc.array(
+      fc.tuple(startMinute, lengthMinutes).map(([s, l]) => windowOf(s, l)),
+      { minLength: 1, maxLength: 4 },
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...Object.values(TEMPLATES)) },
 );
 

@@ -37,7 +37,14 @@ export function zoneTable(zone: string): ZoneTable {
   const cached = tables.get(zone);
   if (cached) return cached;
   const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   });
   const table: ZoneTable = { starts: [Number.NEGATIVE_INFINITY], offsets: [intlOffset(format, TABLE_FROM)] };
   let previous = table.offsets[0] as number;
@@ -110,7 +117,7 @@ export function openMinutes(oc: OracleCalendar, from: number, count: number): Ui
     let inDay = minute - day * DAY_MIN;
     let weekday = (((day + 3) % 7) + 7) % 7; // 0 = Monday
     // Walk the segment one local day at a time, and within a day one minute at a time.
-    for (let k = 0; k < steps; ) {
+    for (let k = 0; k < steps;) {
       const dayEnd = Math.min(steps, k + (DAY_MIN - inDay));
       if (holidays.includes(day)) k = dayEnd;
       else {
