@@ -28,11 +28,20 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow or domain code (determinism).' })),
           patterns: [
-            { group: ['**/activities/*', '../activities/**'], importNamePattern: '^(?!type)', message: 'Import activities as types only (import type).', allowTypeImports: true },
+            {
+              group: ['**/activities/*', '../activities/**'],
+              importNamePattern: '^(?!type)',
+              message: 'Import activities as types only (import type).',
+              allowTypeImports: true,
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'No process.env in workflow/domain code: take configuration as input.' }, { name: 'setTimeout', message: 'Use sleep()/condition() from @temporalio/workflow.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No process.env in workflow/domain code: take configuration as input.' },
+        { name: 'setTimeout', message: 'Use sleep()/condition() from @temporalio/workflow.' },
+      ],
     },
   },
   {

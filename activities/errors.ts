@@ -32,7 +32,7 @@ const SLACK_CONFIG_HINTS: Readonly<Record<string, string>> = {
   not_in_channel: 'the app is not a member of the channel: invite it (/invite @tierflow) to SLACK_HELP_CHANNEL',
   is_archived: 'the channel is archived: unarchive it or point SLACK_HELP_CHANNEL at another channel',
   missing_scope: "the app lacks a scope: add it in the app's OAuth settings and reinstall",
-  no_permission: 'the token may not do this: check the app\'s scopes and the workspace settings',
+  no_permission: "the token may not do this: check the app's scopes and the workspace settings",
   restricted_action: 'a workspace setting forbids this action for the app',
   team_access_not_granted: 'the token is not granted access to this workspace',
 };
@@ -115,8 +115,12 @@ export function classifyGitlabError(err: unknown, what: string, now: number = Da
       });
     }
     if (status === 401) return configError(`GitLab rejected the token while ${what} (HTTP 401 ${said}): check GITLAB_TOKEN`);
-    if (status === 403) return configError(`GitLab forbade ${what} (HTTP 403 ${said}): the token needs the api scope and at least the Reporter role in GITLAB_PROJECT`);
-    if (status === 404) return configError(`GitLab found no such project or issue while ${what} (HTTP 404 ${said}): check GITLAB_URL and GITLAB_PROJECT, and that the token's user can see the project and the issue`);
+    if (status === 403)
+      return configError(`GitLab forbade ${what} (HTTP 403 ${said}): the token needs the api scope and at least the Reporter role in GITLAB_PROJECT`);
+    if (status === 404)
+      return configError(
+        `GitLab found no such project or issue while ${what} (HTTP 404 ${said}): check GITLAB_URL and GITLAB_PROJECT, and that the token's user can see the project and the issue`,
+      );
     return ApplicationFailure.retryable(`GitLab answered HTTP ${status} to ${what}: ${said}`, status >= 500 ? GITLAB_UNAVAILABLE : GITLAB_API_ERROR);
   }
   if (e?.name === 'GitbeakerTimeoutError' || e?.name === 'GitbeakerRetryError') {

@@ -28,9 +28,7 @@ export function createPlanActivities(config: TierflowConfig, now: () => number =
       const startGroup = contacts.find((c) => c.tier === routing.startTier)?.slackGroup;
       // Tier 2 mentions the analysts on shift (follow-the-sun); higher tiers their group and the system owners.
       const mentions =
-        routing.startTier <= 2
-          ? onShift(config.shifts, now()).map((s) => s.slackGroup)
-          : [startGroup, entry?.slackOwners].filter((m): m is string => !!m);
+        routing.startTier <= 2 ? onShift(config.shifts, now()).map((s) => s.slackGroup) : [startGroup, entry?.slackOwners].filter((m): m is string => !!m);
       if (mentions.length === 0 && startGroup) mentions.push(startGroup);
       return {
         system: entry ? systemRef(entry) : null,

@@ -23,13 +23,11 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-
 interface ListedIssue {
   iid: number;
   project_id: number;
   state: string;
 }
-
 
 export function createReconcileActivities(deps: ReconcileDeps) {
   const now = deps.now ?? Date.now;

@@ -48,13 +48,26 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<Row[]> {
     if (on('first-post')) rows.push(...(await measureFirstPost(stack, { ratePerSecond: 5, seconds: Math.max(6, 30 * scale), log })));
     if (on('lifecycle')) rows.push(...(await measureLifecycle(stack, { requests: Math.max(5, Math.round(20 * scale)), log })));
     if (on('open')) {
-      const open = { count: openCount, firstResponseMs, graceMs: Math.max(30_000, 90_000 * scale), startConcurrency: 64, sampleSize: Math.max(50, Math.round(400 * scale)), log };
+      const open = {
+        count: openCount,
+        firstResponseMs,
+        graceMs: Math.max(30_000, 90_000 * scale),
+        startConcurrency: 64,
+        sampleSize: Math.max(50, Math.round(400 * scale)),
+        log,
+      };
       rows.push(...(await measureOpenRequests(stack, open)));
     }
   } finally {
     await stack.close();
   }
-  rows.push(infoRow('benchmark wall time', `${fmt((Date.now() - started) / 1000, 0)} s`, `BENCH_SCALE=${scale}, maxCachedWorkflows=${opts.maxCachedWorkflows}, ${process.platform} ${process.arch}, Node ${process.version}`));
+  rows.push(
+    infoRow(
+      'benchmark wall time',
+      `${fmt((Date.now() - started) / 1000, 0)} s`,
+      `BENCH_SCALE=${scale}, maxCachedWorkflows=${opts.maxCachedWorkflows}, ${process.platform} ${process.arch}, Node ${process.version}`,
+    ),
+  );
   return rows;
 }
 

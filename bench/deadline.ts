@@ -21,8 +21,18 @@ const region = (from: string, to: string, nextDay = false): WeeklyWindow[] =>
 
 const CALENDARS: Array<[string, CoverageCalendar]> = [
   ['24x5 UTC', DEFAULT_CALENDAR],
-  ['24x5 Los Angeles + holidays', { timezone: 'America/Los_Angeles', windows: DEFAULT_CALENDAR.windows, holidays: ['2025-01-01', '2025-05-26', '2025-07-04', '2025-11-27', '2025-12-25', '2026-01-01'] }],
-  ['follow-the-sun, 3 regions, London', { timezone: 'Europe/London', windows: [...region('00:00', '07:30'), ...region('08:00', '15:30'), ...region('16:00', '00:00', true)], holidays: [] }],
+  [
+    '24x5 Los Angeles + holidays',
+    {
+      timezone: 'America/Los_Angeles',
+      windows: DEFAULT_CALENDAR.windows,
+      holidays: ['2025-01-01', '2025-05-26', '2025-07-04', '2025-11-27', '2025-12-25', '2026-01-01'],
+    },
+  ],
+  [
+    'follow-the-sun, 3 regions, London',
+    { timezone: 'Europe/London', windows: [...region('00:00', '07:30'), ...region('08:00', '15:30'), ...region('16:00', '00:00', true)], holidays: [] },
+  ],
 ];
 
 const SPANS: Array<[string, number]> = [
@@ -60,7 +70,16 @@ for (const [calendarName, cal] of CALENDARS) {
       const weeks = spannedMs / WEEK;
       const cold = measure(call, true);
       const warm = measure(call, false);
-      rows.push([calendarName, fn, spanName, weeks.toFixed(2), Math.round(spannedMs / 60_000).toLocaleString('en-US'), cold.toFixed(1), warm.toFixed(1), Math.round((warm * 1000) / Math.max(weeks, 1)).toLocaleString('en-US')]);
+      rows.push([
+        calendarName,
+        fn,
+        spanName,
+        weeks.toFixed(2),
+        Math.round(spannedMs / 60_000).toLocaleString('en-US'),
+        cold.toFixed(1),
+        warm.toFixed(1),
+        Math.round((warm * 1000) / Math.max(weeks, 1)).toLocaleString('en-US'),
+      ]);
     }
   }
 }

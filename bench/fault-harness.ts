@@ -52,7 +52,8 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<Row[]>
   const run = new Set<Scenario>(opts.scenarios ?? ['unreachable', 'kill', 'restart', 'flaky']);
   try {
     const kill = () => killWorkerScenario(stack, { ...common, requests: opts.requests.kill });
-    const restart = () => serverRestartScenario(stack, { ...common, requests: opts.requests.restart, firstResponseMs: opts.firstResponseMs, downMs: opts.downMs });
+    const restart = () =>
+      serverRestartScenario(stack, { ...common, requests: opts.requests.restart, firstResponseMs: opts.firstResponseMs, downMs: opts.downMs });
     const flaky = () => flakyIntegrationsScenario(stack, { ...common, requests: opts.requests.flaky, failureFactor: opts.failureFactor });
     if (run.has('unreachable')) rows.push(...(await temporalUnreachableScenario(stack, { ...common, requests: opts.requests.unreachable })));
     if (opts.overlap) {

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     return;
   }
   const unknown = args.filter((a) => !(PHASES as readonly string[]).includes(a));
-  if (unknown.length > 0) throw new Error(`unknown phase "${unknown.join(' ')}": run "npm run bench", "npm run bench -- fuzz" or "npm run bench -- ${PHASES.join('|')}"`);
+  if (unknown.length > 0)
+    throw new Error(`unknown phase "${unknown.join(' ')}": run "npm run bench", "npm run bench -- fuzz" or "npm run bench -- ${PHASES.join('|')}"`);
   const phases = args.length > 0 ? (args as Phase[]) : PHASES;
   const scale = envNumber('BENCH_SCALE', 1, 0.001, 1);
   const rows = await runBenchmark({ scale, phases, maxCachedWorkflows: envNumber('BENCH_MAX_CACHED', 400, 2, 1_000_000), log });

@@ -35,7 +35,15 @@ export const CONFIGURING_VARIABLES = [
 ] as const;
 
 /** Real Slack/GitLab credentials and endpoints: sandbox mode would ignore them, so it refuses them. */
-const REAL_INTEGRATION_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'GITLAB_TOKEN', 'GITLAB_WEBHOOK_SECRET', 'GITLAB_URL'] as const;
+const REAL_INTEGRATION_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SLACK_API_URL',
+  'GITLAB_TOKEN',
+  'GITLAB_WEBHOOK_SECRET',
+  'GITLAB_URL',
+] as const;
 
 /** `host:port` or `[v6]:port`, split; null when malformed. */
 export function parseListenAddress(text: string): { host: string; port: number } | null {
@@ -77,10 +85,14 @@ function requirements(entry: Entry, sources: IntakeSources): Requirement[] {
 function parseSources(text: string | undefined): { sources: IntakeSources; problem?: string } {
   const all: IntakeSources = { webhook: true, slack: true, gitlab: true };
   if (text === undefined) return { sources: all };
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(INTAKE_SOURCES as readonly string[]).includes(n));
   const known = `one or more of ${INTAKE_SOURCES.join(', ')}, comma-separated`;
-  if (unknown.length > 0) return { sources: all, problem: `TIERFLOW_SOURCES names unknown sources ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}: ${known}` };
+  if (unknown.length > 0)
+    return { sources: all, problem: `TIERFLOW_SOURCES names unknown sources ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}: ${known}` };
   if (names.length === 0) return { sources: all, problem: `TIERFLOW_SOURCES lists no source: ${known}` };
   return { sources: { webhook: names.includes('webhook'), slack: names.includes('slack'), gitlab: names.includes('gitlab') } };
 }
@@ -95,7 +107,10 @@ function parseSandboxFlag(text: string | undefined): boolean | undefined | 'inva
 
 /** True for names and addresses that reach only this machine: `localhost`, 127.0.0.0/8, `::1`. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
 }
 
@@ -118,10 +133,14 @@ export function decideMode(given: Readonly<Record<string, string>>, entry: Entry
     }
     const real = REAL_INTEGRATION_VARIABLES.filter((name) => given[name] !== undefined);
     if (real.length > 0) {
-      problems.push(`TIERFLOW_SANDBOX=1 with ${real.join(', ')} set is ambiguous: sandbox mode talks only to the local Slack and GitLab emulators. Unset ${real.length > 1 ? 'them' : 'it'}, or unset TIERFLOW_SANDBOX to run in production`);
+      problems.push(
+        `TIERFLOW_SANDBOX=1 with ${real.join(', ')} set is ambiguous: sandbox mode talks only to the local Slack and GitLab emulators. Unset ${real.length > 1 ? 'them' : 'it'}, or unset TIERFLOW_SANDBOX to run in production`,
+      );
     }
     if (given.HOST !== undefined && !isLoopbackHost(given.HOST)) {
-      problems.push(`HOST=${given.HOST.slice(0, 80)} is not a loopback address: sandbox mode has no real authentication and binds loopback only (127.0.0.1, ::1, localhost)`);
+      problems.push(
+        `HOST=${given.HOST.slice(0, 80)} is not a loopback address: sandbox mode has no real authentication and binds loopback only (127.0.0.1, ::1, localhost)`,
+      );
     }
     const metricsHost = given.METRICS_ADDRESS ? parseListenAddress(given.METRICS_ADDRESS)?.host : undefined;
     if (metricsHost !== undefined && !isLoopbackHost(metricsHost)) {

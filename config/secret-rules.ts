@@ -4,7 +4,8 @@
  */
 
 /** The variables holding secrets or credentials. */
-export type SecretName = 'INTAKE_SECRET' | 'API_TOKEN' | 'GITLAB_WEBHOOK_SECRET' | 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'GITLAB_TOKEN';
+export type SecretName =
+  'INTAKE_SECRET' | 'API_TOKEN' | 'GITLAB_WEBHOOK_SECRET' | 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'GITLAB_TOKEN';
 
 interface SecretRule {
   test(value: string): boolean;

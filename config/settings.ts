@@ -45,10 +45,13 @@ const listenAddress = (what: string, ipOnly: boolean) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      const parsed = parseListenAddress(v);
-      return parsed !== null && (!ipOnly || isIP(parsed.host) !== 0);
-    }, `expected ${ipOnly ? 'ip' : 'host'}:port for ${what} (e.g. 127.0.0.1:9464${ipOnly ? '' : ' or localhost:9091'})`);
+    .refine(
+      (v) => {
+        const parsed = parseListenAddress(v);
+        return parsed !== null && (!ipOnly || isIP(parsed.host) !== 0);
+      },
+      `expected ${ipOnly ? 'ip' : 'host'}:port for ${what} (e.g. 127.0.0.1:9464${ipOnly ? '' : ' or localhost:9091'})`,
+    );
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
@@ -121,7 +124,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
   const { entry } = opts;
   // An empty variable means unset (compose files and shells often pass `VAR=`).
   const given: Record<string, string> = Object.fromEntries(
-    Object.entries(env).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1].trim() !== '').map(([k, v]) => [k, v.trim()]),
+    Object.entries(env)
+      .filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1].trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
   );
   const problems: string[] = [];
   const parsed = envSchema.safeParse(given);
@@ -134,7 +139,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
 
   if (problems.length > 0 || !parsed.success) {
     const hints = [
-      ...(entry !== 'worker' && mode === 'production' ? [`an intake source you do not use can be switched off: TIERFLOW_SOURCES lists those on, default ${INTAKE_SOURCES.join(',')}`] : []),
+      ...(entry !== 'worker' && mode === 'production'
+        ? [`an intake source you do not use can be switched off: TIERFLOW_SOURCES lists those on, default ${INTAKE_SOURCES.join(',')}`]
+        : []),
       ...(entry === 'embedded' && mode === 'production' ? ['sandbox mode: npm start with nothing configured, or TIERFLOW_SANDBOX=1 alone'] : []),
     ];
     const hint = hints.map((h) => `\n(${h})`).join('');

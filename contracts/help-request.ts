@@ -69,7 +69,6 @@ export interface CarriedRequest {
 
 export const statusQuery = defineQuery<RequestStatusView>('status');
 
-
 type ActionUpdate = UpdateDefinition<RequestStatusView, [ActionArgs]>;
 type ActionSignal = SignalDefinition<[ActionArgs]>;
 

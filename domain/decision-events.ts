@@ -38,7 +38,13 @@ export function clockStopEvents(before: readonly SlaClock[], after: readonly Sla
       events.push({ kind: 'sla_breached', tier: now.tier, clock: now.kind, dueAt: now.breachedAt, handledAt: null });
     }
     if (now.state !== 'stopped' && kinds.includes(now.kind)) {
-      events.push({ kind: 'clock_stopped', tier: now.tier, clock: now.kind, elapsedMs: Math.max(0, Math.round(now.elapsedMs)), outcome: now.state === 'met' ? 'met' : 'breached' });
+      events.push({
+        kind: 'clock_stopped',
+        tier: now.tier,
+        clock: now.kind,
+        elapsedMs: Math.max(0, Math.round(now.elapsedMs)),
+        outcome: now.state === 'met' ? 'met' : 'breached',
+      });
     }
   }
   return events;

@@ -175,7 +175,8 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
     record(s, { at: ctx.now, actor: args.actor, action: name, ...(timelineNote ? { note: timelineNote } : {}) });
   const clocks = answerFirstResponse(state, action, args, ctx);
   // Clocks this action stopped: the first response when it answers, every clock when it resolves.
-  const stops = (next: RequestState) => clockStopEvents(state.clocks, next.clocks, action === 'resolve' || action === 'solved' ? ['first_response', 'resolution'] : ['first_response']);
+  const stops = (next: RequestState) =>
+    clockStopEvents(state.clocks, next.clocks, action === 'resolve' || action === 'solved' ? ['first_response', 'resolution'] : ['first_response']);
   const done = (next: RequestState, event: RequestEvent, text = note) => withEffects(next, announce(next, event, text), stops(next));
 
   switch (action) {
@@ -199,7 +200,13 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
     case 'escalate': {
       // The tier's clocks are superseded; one already past its target is a breach its timer had not fired yet.
       const superseded = stopAll(clocks, ctx, 'stopped');
-      const escalated = escalate({ ...state, clocks: superseded, slaBreached: breachedIn(state, superseded) }, args.actor, note ?? 'escalated by hand', ctx, 'manual');
+      const escalated = escalate(
+        { ...state, clocks: superseded, slaBreached: breachedIn(state, superseded) },
+        args.actor,
+        note ?? 'escalated by hand',
+        ctx,
+        'manual',
+      );
       return { ...escalated, events: [...clockStopEvents(state.clocks, superseded, ['first_response']), ...escalated.events] };
     }
     case 'pause': {

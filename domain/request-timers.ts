@@ -79,7 +79,8 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
       { ...next, slaBreached: true, clocks: next.clocks.map((c) => (due.includes(c) ? markBreached(c, ctx.now) : c)) },
       { at: ctx.now, actor: 'tierflow', action: 'sla_breached', note: reason },
     );
-    for (const clock of due) events.push({ kind: 'sla_breached', tier: clock.tier, clock: clock.kind, dueAt: clockDueAt(clock, ctx.calendar)!, handledAt: ctx.now });
+    for (const clock of due)
+      events.push({ kind: 'sla_breached', tier: clock.tier, clock: clock.kind, dueAt: clockDueAt(clock, ctx.calendar)!, handledAt: ctx.now });
     if (next.tier < 5) {
       emit(escalate(next, 'tierflow', reason, ctx, 'sla_breach'));
     } else {

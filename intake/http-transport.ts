@@ -29,7 +29,9 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = { headersMs: 10_000
  * interval (30 s by default), so the interval is derived from the shortest deadline.
  * @example Fastify({ ...serverTimeoutOptions({ requestMs: 500 }) })
  */
-export function serverTimeoutOptions(overrides: Partial<HttpTimeouts> = {}): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'http'> {
+export function serverTimeoutOptions(
+  overrides: Partial<HttpTimeouts> = {},
+): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'http'> {
   const t = { ...DEFAULT_HTTP_TIMEOUTS, ...overrides };
   // Node refuses headersTimeout > requestTimeout.
   const headersMs = Math.min(t.headersMs, t.requestMs);

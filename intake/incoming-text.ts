@@ -45,7 +45,9 @@ export function slackToPlainText(text: string): string {
   // Tokens never contain `<` or `>` (Slack escapes them inside), so one pass over `<…>` is exact.
   // One pass over tokens and entities, so decoded text is never decoded twice. Invisible
   // characters go first: a zero-width character inside a token must not change how it reads.
-  return neutraliseInvisible(text).replace(/<([^<>]*)>|&(?:lt|gt|amp);/g, (whole, inner: string | undefined) => decodeEntities(inner === undefined ? whole : plainToken(inner)));
+  return neutraliseInvisible(text).replace(/<([^<>]*)>|&(?:lt|gt|amp);/g, (whole, inner: string | undefined) =>
+    decodeEntities(inner === undefined ? whole : plainToken(inner)),
+  );
 }
 
 /**
@@ -67,7 +69,9 @@ export function clip(text: string, max: number): string {
  * @example summaryOf('\n  Locked out of Okta\nafter the MFA reset', 'x') // 'Locked out of Okta'
  */
 export function summaryOf(text: string, fallback: string): string {
-  const first = neutraliseInvisible(text).split('\n').map(plainLine).find((line) => line !== '');
+  const first = neutraliseInvisible(text)
+    .split('\n')
+    .map(plainLine)
+    .find((line) => line !== '');
   return clip(first ?? plainLine(fallback), MAX_SUMMARY_CHARS);
 }
-

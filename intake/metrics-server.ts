@@ -31,7 +31,9 @@ export function createMetricsApp(opts: MetricsAppOptions): FastifyInstance {
   const app = Fastify({ loggerInstance: opts.logger as FastifyBaseLogger | undefined, bodyLimit: 1024, ...serverTimeoutOptions(opts.timeouts) });
   app.setErrorHandler(handleError);
   if (opts.loopbackHostsOnly) app.addHook('onRequest', loopbackHostGuard);
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; this listener serves GET /metrics` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; this listener serves GET /metrics` }),
+  );
   app.get('/metrics', async (_request, reply) => {
     const extra = opts.extraMetrics ? await opts.extraMetrics().catch(() => '') : '';
     const own = await opts.metrics.registry.metrics();

@@ -95,7 +95,8 @@ export function createIntakeMetrics(registry: Registry = new Registry()): Intake
       const status = reply.statusCode;
       const noted = request.intakeOutcome;
       const outcome: IntakeOutcome = status >= 400 ? 'rejected' : (noted?.outcome ?? 'accepted');
-      const reason = status >= 400 ? (noted?.outcome === 'rejected' && noted.reason ? noted.reason : (REASON_BY_STATUS[status] ?? `http_${status}`)) : (noted?.reason ?? '');
+      const reason =
+        status >= 400 ? (noted?.outcome === 'rejected' && noted.reason ? noted.reason : (REASON_BY_STATUS[status] ?? `http_${status}`)) : (noted?.reason ?? '');
       requests.inc({ source, outcome, reason });
     },
   };

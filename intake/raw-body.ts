@@ -33,7 +33,12 @@ export function jsonBody(request: FastifyRequest): unknown {
 /** Parses a form-encoded body (`application/x-www-form-urlencoded`) into its fields; the last of a repeated field wins. */
 export function formBody(request: FastifyRequest): Record<string, string> {
   if (mediaType(request) !== 'application/x-www-form-urlencoded') {
-    throw new HttpError(415, `expected Content-Type: application/x-www-form-urlencoded, got ${mediaType(request) || '(none)'}`, undefined, 'unsupported_media_type');
+    throw new HttpError(
+      415,
+      `expected Content-Type: application/x-www-form-urlencoded, got ${mediaType(request) || '(none)'}`,
+      undefined,
+      'unsupported_media_type',
+    );
   }
   return Object.fromEntries(new URLSearchParams(rawBodyOf(request).toString('utf8')));
 }

@@ -15,7 +15,10 @@ const freeText = () => z.string().overwrite(neutraliseInvisible);
 export const requesterSchema = z.strictObject({
   email: z.email(),
   name: lineText().min(1).max(200).optional(),
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id like U123ABC').optional(),
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id like U123ABC')
+    .optional(),
 });
 
 /** The JSON intake body of `POST /webhooks/requests` (DESIGN.md). */
@@ -23,7 +26,11 @@ export const helpRequestBodySchema = z.strictObject({
   requester: requesterSchema,
   summary: lineText().min(1).max(200),
   description: freeText().max(10_000).optional(),
-  system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
+  system: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso')
+    .optional(),
   type: z.enum(REQUEST_TYPES).optional(),
   priority: z.enum(PRIORITIES).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
@@ -34,7 +41,11 @@ export const actionBodySchema = z.strictObject({
   actor: z.string().trim().min(1).max(200).default('api'),
   note: freeText().max(10_000).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  system: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso').optional(),
+  system: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a registry system id like okta-sso')
+    .optional(),
   reason: lineText().max(200).optional(),
 });
 

@@ -53,7 +53,10 @@ export function parseSignatureHeader(header: string | string[] | undefined): Sig
   }
   if (typeof header !== 'string') return malformed('sent more than once');
   if (/^sha256=/i.test(header)) {
-    return { reason: 'bad_signature', message: `${HEADER_NAME}: the sha256=<hex> form (body only, replayable) is no longer accepted; send ${SIGNATURE_FORMAT}` };
+    return {
+      reason: 'bad_signature',
+      message: `${HEADER_NAME}: the sha256=<hex> form (body only, replayable) is no longer accepted; send ${SIGNATURE_FORMAT}`,
+    };
   }
   if (header.length > MAX_HEADER_LENGTH) return malformed(`longer than ${MAX_HEADER_LENGTH} characters`);
   let timestamp: string | undefined;
@@ -88,10 +91,16 @@ export function checkSignatureHeader(header: string | string[] | undefined, nowM
   if (isSignatureProblem(parsed)) return parsed;
   const skew = Math.floor(nowMs / 1000) - Number(parsed.timestamp);
   if (skew > SIGNATURE_MAX_SKEW_SECONDS) {
-    return { reason: 'stale_timestamp', message: `${HEADER_NAME} is stale by ${skew} s (t= must be within ${SIGNATURE_MAX_SKEW_SECONDS} s of our clock; sign each delivery when it is sent)` };
+    return {
+      reason: 'stale_timestamp',
+      message: `${HEADER_NAME} is stale by ${skew} s (t= must be within ${SIGNATURE_MAX_SKEW_SECONDS} s of our clock; sign each delivery when it is sent)`,
+    };
   }
   if (-skew > SIGNATURE_MAX_SKEW_SECONDS) {
-    return { reason: 'stale_timestamp', message: `${HEADER_NAME} is ${-skew} s in the future (t= must be within ${SIGNATURE_MAX_SKEW_SECONDS} s of our clock)` };
+    return {
+      reason: 'stale_timestamp',
+      message: `${HEADER_NAME} is ${-skew} s in the future (t= must be within ${SIGNATURE_MAX_SKEW_SECONDS} s of our clock)`,
+    };
   }
   return parsed;
 }
@@ -113,7 +122,10 @@ export function checkSignedBody(secret: string, rawBody: Buffer, header: Signatu
   let matched = false;
   for (const candidate of header.v1) matched = secretEquals(candidate, expected) || matched;
   if (matched) return null;
-  return { reason: 'bad_signature', message: `${HEADER_NAME} does not match the body (no v1= is the HMAC-SHA256 of "<t>.<raw body>" with INTAKE_SECRET: another secret, or an altered body)` };
+  return {
+    reason: 'bad_signature',
+    message: `${HEADER_NAME} does not match the body (no v1= is the HMAC-SHA256 of "<t>.<raw body>" with INTAKE_SECRET: another secret, or an altered body)`,
+  };
 }
 
 /**

@@ -19,7 +19,6 @@ import { slackRequester } from './requesters.js';
 import { requestIdSchema } from './schemas.js';
 import type { BlockActions, SlashCommand } from './slack-schemas.js';
 
-
 /** The note of an escalation from a button (the domain requires a reason). */
 export const SLACK_ESCALATION_NOTE = 'escalated from Slack';
 
@@ -28,8 +27,7 @@ export type CommandDecision = { kind: 'usage'; text: string } | { kind: 'start';
 
 /** What a click asks. */
 export type ClickDecision =
-  | { kind: 'ignore'; label: string; reason: string }
-  | { kind: 'act'; id: string; action: ButtonAction; args: ActionArgs; updateId: string };
+  { kind: 'ignore'; label: string; reason: string } | { kind: 'act'; id: string; action: ButtonAction; args: ActionArgs; updateId: string };
 
 const SYSTEM_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -67,10 +65,16 @@ export function decideClick(payload: BlockActions): ClickDecision {
   if (!action) return { kind: 'ignore', label: 'other_action', reason: 'not a tierflow button' };
   const name = buttonAction(action.action_id);
   if (name === 'unknown' || name === null) {
-    throw new HttpError(400, `unknown button action ${action.action_id.slice(0, 60)}; one of ${BUTTON_ACTIONS.map(buttonId).join(', ')}`, undefined, 'invalid_body');
+    throw new HttpError(
+      400,
+      `unknown button action ${action.action_id.slice(0, 60)}; one of ${BUTTON_ACTIONS.map(buttonId).join(', ')}`,
+      undefined,
+      'invalid_body',
+    );
   }
   const id = requestIdSchema.safeParse(action.value ?? '');
-  if (!id.success) throw new HttpError(400, `button value must be a request id, got ${JSON.stringify((action.value ?? '').slice(0, 60))}`, undefined, 'invalid_body');
+  if (!id.success)
+    throw new HttpError(400, `button value must be a request id, got ${JSON.stringify((action.value ?? '').slice(0, 60))}`, undefined, 'invalid_body');
   const user = payload.user.id;
   return {
     kind: 'act',

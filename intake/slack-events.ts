@@ -65,7 +65,8 @@ export function decideSlackEvent(envelope: EventCallback, ctx: SlackEventContext
   if (bot_id || subtype === 'bot_message') return { kind: 'ignore', label: 'bot_message', reason: 'bot message' };
   const appUsers = new Set((envelope.authorizations ?? []).filter((a) => a.is_bot).map((a) => a.user_id));
   if (user && appUsers.has(user)) return { kind: 'ignore', label: 'own_message', reason: "the app's own message" };
-  if (hidden || (subtype !== undefined && !HUMAN_SUBTYPES.has(subtype))) return { kind: 'ignore', label: 'message_subtype', reason: `message subtype ${subtype ?? 'hidden'}` };
+  if (hidden || (subtype !== undefined && !HUMAN_SUBTYPES.has(subtype)))
+    return { kind: 'ignore', label: 'message_subtype', reason: `message subtype ${subtype ?? 'hidden'}` };
 
   const parsed = humanMessageSchema.safeParse(event);
   if (!parsed.success) {
@@ -76,7 +77,11 @@ export function decideSlackEvent(envelope: EventCallback, ctx: SlackEventContext
   const text = slackToPlainText(message.text).trim();
 
   if (message.channel_type === 'im' || message.channel.startsWith('D')) {
-    return { kind: 'notice', eventId: envelope.event_id, notice: { kind: 'dm_redirect', channel: message.channel, user: message.user, noticeId: envelope.event_id } };
+    return {
+      kind: 'notice',
+      eventId: envelope.event_id,
+      notice: { kind: 'dm_redirect', channel: message.channel, user: message.user, noticeId: envelope.event_id },
+    };
   }
   if (message.channel !== ctx.helpChannel) return { kind: 'ignore', label: 'other_channel', reason: 'not the help channel' };
 

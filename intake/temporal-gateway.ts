@@ -17,7 +17,16 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 
 import type { ActionArgs } from '../domain/request-actions.js';
-import { ACTION_UPDATES, HELP_REQUEST_TASK_QUEUE, HELP_REQUEST_WORKFLOW, helpRequestStartOptions, statusQuery, type ActionName, type HelpRequestInput, type RequestStatusView } from '../contracts/help-request.js';
+import {
+  ACTION_UPDATES,
+  HELP_REQUEST_TASK_QUEUE,
+  HELP_REQUEST_WORKFLOW,
+  helpRequestStartOptions,
+  statusQuery,
+  type ActionName,
+  type HelpRequestInput,
+  type RequestStatusView,
+} from '../contracts/help-request.js';
 import { INVALID_TRANSITION } from '../contracts/failures.js';
 import { SlackThreadKey, StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../contracts/search-attributes.js';
 import { SLACK_NOTICE_WORKFLOW, slackNoticeId, type SlackNoticeInput } from '../contracts/slack-notice.js';
@@ -141,10 +150,7 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
   return {
     async start(input, call) {
       try {
-        await bounded(() =>
-          client.workflow.start(HELP_REQUEST_WORKFLOW, helpRequestStartOptions(input, taskQueue)),
-          call,
-        );
+        await bounded(() => client.workflow.start(HELP_REQUEST_WORKFLOW, helpRequestStartOptions(input, taskQueue)), call);
         return { id: input.id, status: 'open', duplicate: false };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) translate(err, input.id);

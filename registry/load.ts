@@ -113,7 +113,12 @@ function validate<S extends z.ZodType>(source: YamlFile | undefined, schema: S, 
 }
 
 /** Duplicate ids, labels and names across systems; tiers 2–5 present once; shift names unique. */
-function crossCheck(files: Record<'systems' | 'tiers' | 'shifts', YamlFile | undefined>, registry: Registry | undefined, shifts: ShiftConfig | undefined, issues: Issues): void {
+function crossCheck(
+  files: Record<'systems' | 'tiers' | 'shifts', YamlFile | undefined>,
+  registry: Registry | undefined,
+  shifts: ShiftConfig | undefined,
+  issues: Issues,
+): void {
   const claimedBy = new Map<string, number>();
   registry?.systems.forEach((system, i) => {
     const claims: Array<[string, string, Path]> = [
@@ -128,7 +133,8 @@ function crossCheck(files: Record<'systems' | 'tiers' | 'shifts', YamlFile | und
       const key = `${kind}:${value}`;
       const other = claimedBy.get(key);
       if (other === undefined) claimedBy.set(key, i);
-      else if (other !== i && files.systems) issues.add(files.systems, path, `duplicate ${kind} "${value}", already used by systems[${other}] (${registry.systems[other]?.id})`);
+      else if (other !== i && files.systems)
+        issues.add(files.systems, path, `duplicate ${kind} "${value}", already used by systems[${other}] (${registry.systems[other]?.id})`);
     }
   });
   const tiers = registry?.tiers ?? [];

@@ -26,10 +26,14 @@ export const weekday = z.union([z.number(), z.string()]).transform((value, ctx):
 });
 
 /** `HH:mm`, 00:00–23:59. */
-export const timeOfDay = z.string().refine((value) => parseTimeOfDay(value) !== undefined, { error: (issue) => `"${String(issue.input)}" is not a time HH:mm (00:00–23:59)` });
+export const timeOfDay = z
+  .string()
+  .refine((value) => parseTimeOfDay(value) !== undefined, { error: (issue) => `"${String(issue.input)}" is not a time HH:mm (00:00–23:59)` });
 
 /** `YYYY-MM-DD`, a real date. */
-export const localDate = z.string().refine((value) => parseLocalDate(value) !== undefined, { error: (issue) => `"${String(issue.input)}" is not a date YYYY-MM-DD` });
+export const localDate = z
+  .string()
+  .refine((value) => parseLocalDate(value) !== undefined, { error: (issue) => `"${String(issue.input)}" is not a date YYYY-MM-DD` });
 
 /** An IANA time zone. */
 export const timeZone = z.string().refine(isValidTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone (e.g. UTC, Europe/London)` });
@@ -44,8 +48,12 @@ export const duration = z.union([z.string(), z.number()]).transform((value, ctx)
   return ms;
 });
 
-const slackHandle = text.refine((value) => /^[a-z0-9][a-z0-9._-]*$/.test(value), { error: 'must be a Slack handle without "@" (lowercase letters, digits, . _ -)' });
-const groupPath = text.refine((value) => /^[\w.-]+(\/[\w.-]+)*$/.test(value), { error: 'must be a GitLab group path such as gitlab-com/gl-security/corp/sys/okta (no "@", no URL)' });
+const slackHandle = text.refine((value) => /^[a-z0-9][a-z0-9._-]*$/.test(value), {
+  error: 'must be a Slack handle without "@" (lowercase letters, digits, . _ -)',
+});
+const groupPath = text.refine((value) => /^[\w.-]+(\/[\w.-]+)*$/.test(value), {
+  error: 'must be a GitLab group path such as gitlab-com/gl-security/corp/sys/okta (no "@", no URL)',
+});
 
 export const guideSchema = z.strictObject({ title: text, url: z.url({ error: 'must be a URL' }), keywords: z.array(text).optional() });
 

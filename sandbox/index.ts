@@ -6,18 +6,8 @@ import { type FailureKind, type RecordedCall } from './emulator-server.js';
 import { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator } from './gitlab-emulator.js';
 import { createSlackEmulator, type SlackChannel, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
 
-export {
-  createGitlabEmulator,
-  DEFAULT_GITLAB_PROJECT,
-  type GitlabEmulator,
-  type GitlabIssue,
-} from './gitlab-emulator.js';
-export {
-  createSlackEmulator,
-  type SlackEmulator,
-  type SlackMessage,
-  type SlackUsergroupConfig,
-} from './slack-emulator.js';
+export { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator, type GitlabIssue } from './gitlab-emulator.js';
+export { createSlackEmulator, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
 export { type Failure, type FailureKind, type RecordedCall } from './emulator-server.js';
 
 /** Slack user groups served by default: the help desk tiers and one system-owner group. */

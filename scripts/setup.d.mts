@@ -14,14 +14,21 @@ export interface LockOwner {
 export declare const REQUIRED_BINS: string[];
 export declare function expectedStamp(root?: string): Omit<SetupStamp, 'wheels' | 'tools' | 'writtenAt'> & { wheels: string[] };
 export declare function readStamp(root?: string): SetupStamp | null;
-export declare function currentParts(stamp: SetupStamp | null, expected: ReturnType<typeof expectedStamp>, opts?: { root?: string; bins?: string[] }): { npm: boolean; temporal: boolean };
+export declare function currentParts(
+  stamp: SetupStamp | null,
+  expected: ReturnType<typeof expectedStamp>,
+  opts?: { root?: string; bins?: string[] },
+): { npm: boolean; temporal: boolean };
 export interface LockedPackage {
   version?: string;
   optional?: boolean;
   devOptional?: boolean;
   [field: string]: unknown;
 }
-export declare function missingPackages(lock: { packages?: Record<string, LockedPackage> }, installed: { packages?: Record<string, LockedPackage> } | null): string[];
+export declare function missingPackages(
+  lock: { packages?: Record<string, LockedPackage> },
+  installed: { packages?: Record<string, LockedPackage> } | null,
+): string[];
 export declare function verifyNpm(root?: string, bins?: string[]): { problems: string[]; tools: Record<string, string | null> };
 export declare function verifyTemporal(root?: string): { ok: boolean; cli: string | null };
 export declare function lockIsStale(owner: Partial<LockOwner> | null, now?: number, isAlive?: (pid: number) => boolean, host?: string): boolean;

@@ -28,7 +28,9 @@ const LOCK_WAIT_MS = 15 * 60_000;
 /** What the stamp must say for the installed tree to be this checkout's. */
 export function expectedStamp(root = ROOT) {
   return {
-    lockHash: createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex'),
+    lockHash: createHash('sha256')
+      .update(readFileSync(join(root, 'package-lock.json')))
+      .digest('hex'),
     nodeAbi: process.versions.modules,
     platform: `${process.platform}-${process.arch}`,
     wheels: TEMPORAL_WHEELS,
@@ -100,7 +102,8 @@ function versionOf(command, args = ['--version'], env = process.env) {
 export function verifyNpm(root = ROOT, bins = REQUIRED_BINS) {
   const problems = [];
   const missing = missingPackages(readJson(join(root, 'package-lock.json')) ?? {}, readJson(join(root, 'node_modules', '.package-lock.json')));
-  if (missing.length > 0) problems.push(`${missing.length} locked packages are not installed (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`);
+  if (missing.length > 0)
+    problems.push(`${missing.length} locked packages are not installed (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`);
   const tools = {};
   for (const bin of bins) {
     tools[bin] = versionOf(join(root, 'node_modules', '.bin', bin));

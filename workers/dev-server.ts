@@ -172,18 +172,19 @@ async function startDownloadedDevServer(opts: DevServerOptions, namespace: strin
   console.warn('[tierflow] no Temporal CLI found (npm run setup installs it); asking the SDK to download one');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const uiPort = opts.uiPort ?? null;
-  const start = () => TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'cached-download' },
-      ip: '127.0.0.1',
-      port,
-      namespace,
-      ui: uiPort !== null,
-      ...(uiPort !== null ? { uiPort } : {}),
-      ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
-      searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
-    },
-  });
+  const start = () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        ip: '127.0.0.1',
+        port,
+        namespace,
+        ui: uiPort !== null,
+        ...(uiPort !== null ? { uiPort } : {}),
+        ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
+        searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
+      },
+    });
   let env = await start();
   return {
     address: env.address,

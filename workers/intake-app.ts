@@ -42,7 +42,12 @@ export interface GatewayOverrides {
  * none, those routes answer 401 naming the variable, and the sandbox is driven through
  * `POST /webhooks/requests` instead.
  */
-export function buildIntake(settings: Settings, client: Client, extra: Omit<IntakeDeps, 'gateway' | 'options'> = {}, gateway: GatewayOverrides = {}): FastifyInstance {
+export function buildIntake(
+  settings: Settings,
+  client: Client,
+  extra: Omit<IntakeDeps, 'gateway' | 'options'> = {},
+  gateway: GatewayOverrides = {},
+): FastifyInstance {
   return createApp({ gateway: createTemporalGateway(client, gateway), options: intakeOptions(settings), ...extra });
 }
 

@@ -13,7 +13,9 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
  * Histogram buckets (ms) of the SLA histograms: seconds to weeks of coverage time, so the same
  * metric serves a benchmark with 2-second targets and a desk with 5-day ones.
  */
-const SLA_BUCKETS_MS = [1_000, 5_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 14_400_000, 28_800_000, 86_400_000, 259_200_000, 604_800_000, 1_209_600_000];
+const SLA_BUCKETS_MS = [
+  1_000, 5_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 14_400_000, 28_800_000, 86_400_000, 259_200_000, 604_800_000, 1_209_600_000,
+];
 
 /** Buckets (ms) of the timer lateness histogram: how long after its due time an SLA timer fired. */
 const LATENESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];

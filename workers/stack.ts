@@ -168,7 +168,9 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
   if (!overrides.config) for (const warning of config.warnings) logger?.warn(warning);
   const namespace = settings.temporal.namespace;
 
-  const sandbox = parts.sandbox ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)), ...overrides.sandbox }) : null;
+  const sandbox = parts.sandbox
+    ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)), ...overrides.sandbox })
+    : null;
   if (sandbox) stops.add(() => sandbox.close());
   const urls = overrides.emulatorUrls ?? (sandbox ? { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url } : {});
 
@@ -262,17 +264,30 @@ async function startWorker(
 async function startIntake(
   settings: Settings,
   overrides: StackOverrides,
-  ctx: { client: Client; clients: IntegrationClients | null; sandbox: Sandbox | null; logger: Logger | null; runtimeMetricsAddress: string | null; stops: Stops },
+  ctx: {
+    client: Client;
+    clients: IntegrationClients | null;
+    sandbox: Sandbox | null;
+    logger: Logger | null;
+    runtimeMetricsAddress: string | null;
+    stops: Stops;
+  },
 ): Promise<RunningIntake> {
   const { sandbox, logger, runtimeMetricsAddress } = ctx;
   const metrics = createIntakeMetrics();
   // Who clicks a Slack button is checked against their Slack user groups (the emulator's in sandbox mode).
   const slackApiUrl = overrides.emulatorUrls?.slackApiUrl ?? sandbox?.slack.url;
-  const slackDirectory = overrides.slackDirectory ?? (settings.sources.slack ? createSlackDirectory(ctx.clients?.slack ?? buildSlackClient(settings, slackApiUrl)) : undefined);
+  const slackDirectory =
+    overrides.slackDirectory ?? (settings.sources.slack ? createSlackDirectory(ctx.clients?.slack ?? buildSlackClient(settings, slackApiUrl)) : undefined);
   const app = buildIntake(
     settings,
     ctx.client,
-    { metrics, ...(logger ? { logger } : {}), ...(slackDirectory ? { slackDirectory } : {}), ...(sandbox ? { sandboxSnapshot: () => sandbox.snapshot() } : {}) },
+    {
+      metrics,
+      ...(logger ? { logger } : {}),
+      ...(slackDirectory ? { slackDirectory } : {}),
+      ...(sandbox ? { sandboxSnapshot: () => sandbox.snapshot() } : {}),
+    },
     { ...(overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {}), ...(overrides.gatewayTimeoutMs ? { timeoutMs: overrides.gatewayTimeoutMs } : {}) },
   );
   const url = await app.listen({ port: overrides.listen?.port ?? settings.port, host: settings.host });

@@ -15,9 +15,7 @@ export type TemporalTool = 'cli' | 'testServer';
 export type BinarySource = 'env' | 'tools' | 'path' | 'download';
 
 /** Matches the SDK's `server.executable` option. */
-export type ServerExecutable =
-  | { type: 'existing-path'; path: string }
-  | { type: 'cached-download' };
+export type ServerExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
 
 export interface ResolvedBinary {
   source: BinarySource;
@@ -45,10 +43,7 @@ function isExecutable(path: string): boolean {
  * Resolves one Temporal binary.
  * @example resolveTemporalBinary('cli') // { source: 'tools', path: '/repo/.tools/temporal/bin/temporal', ... }
  */
-export function resolveTemporalBinary(
-  tool: TemporalTool,
-  opts: { env?: NodeJS.ProcessEnv; root?: string } = {},
-): ResolvedBinary {
+export function resolveTemporalBinary(tool: TemporalTool, opts: { env?: NodeJS.ProcessEnv; root?: string } = {}): ResolvedBinary {
   const env = opts.env ?? process.env;
   const root = opts.root ?? PROJECT_ROOT;
   const name = TOOL_BINARIES[tool];

@@ -93,7 +93,15 @@ export class EffectRunner {
       case 'thread_reply':
         if (!links.slackChannel || !links.slackTs) return;
         await integrations.postThreadReply.executeWithOptions(withSummary(`Slack: ${words(effect.event)}`), [
-          { channel: links.slackChannel, threadTs: links.slackTs, effectId: effect.id, state: request.snapshot(), event: effect.event, note: effect.note, mentions: effect.mentions },
+          {
+            channel: links.slackChannel,
+            threadTs: links.slackTs,
+            effectId: effect.id,
+            state: request.snapshot(),
+            event: effect.event,
+            note: effect.note,
+            mentions: effect.mentions,
+          },
         ]);
         return;
       case 'sync_tracker':

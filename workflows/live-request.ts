@@ -9,7 +9,17 @@ import { patched, workflowInfo } from '@temporalio/workflow';
 import type { CarriedRequest, HelpRequestInput, RequestPlan } from '../contracts/help-request.js';
 import type { ActionContext } from '../domain/request-actions.js';
 import { nextWakeUp, onTimersDue, type WakeUp } from '../domain/request-timers.js';
-import { isActive, openRequest, record, upgradeState, type Decision, type Effect, type RequestLinks, type RequestState, type TimelineEntry } from '../domain/request.js';
+import {
+  isActive,
+  openRequest,
+  record,
+  upgradeState,
+  type Decision,
+  type Effect,
+  type RequestLinks,
+  type RequestState,
+  type TimelineEntry,
+} from '../domain/request.js';
 import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import { recordSlaMetrics } from './sla-metrics.js';
 

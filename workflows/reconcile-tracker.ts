@@ -10,7 +10,6 @@ import type { ReconcileReport } from '../contracts/reconcile-tracker.js';
 
 const { reconcileTracker } = proxyActivities<Activities>(RECONCILE_ACTIVITY);
 
-
 export async function reconcileTrackerWorkflow(args: { lookbackMs?: number } = {}): Promise<ReconcileReport> {
   // Looks back a day on every run: a signal is only sent on a mismatch, so overlap is harmless.
   return reconcileTracker({ lookbackMs: args.lookbackMs ?? 24 * 3_600_000 });

@@ -58,7 +58,12 @@ export interface FuzzRun {
 }
 
 /** Runs `count` cases, spread evenly over the routes (plus stray paths); never stops at the first failure. */
-export async function runFuzz(target: FuzzTarget, count: number, seed: number, opts: { allowUnavailable?: boolean; concurrency?: number } = {}): Promise<FuzzRun> {
+export async function runFuzz(
+  target: FuzzTarget,
+  count: number,
+  seed: number,
+  opts: { allowUnavailable?: boolean; concurrency?: number } = {},
+): Promise<FuzzRun> {
   const started = performance.now();
   const arbitrary = fc.oneof(...target.routes.map((r) => ({ weight: 10, arbitrary: casesFor(r) })), { weight: 2, arbitrary: strayCases });
   const byRoute = new Map<string, Map<string, number>>();
@@ -92,7 +97,18 @@ export async function runFuzz(target: FuzzTarget, count: number, seed: number, o
     process.off('uncaughtException', onCrash);
   }
   const health = await target.app.inject({ method: 'GET', url: '/healthz' }).catch(() => null);
-  return { cases: count, seed, byRoute, violations, unavailable, shapeless, shapelessExamples, crashes, healthyAfter: health?.statusCode === 200, seconds: (performance.now() - started) / 1000 };
+  return {
+    cases: count,
+    seed,
+    byRoute,
+    violations,
+    unavailable,
+    shapeless,
+    shapelessExamples,
+    crashes,
+    healthyAfter: health?.statusCode === 200,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Table rows for one run. */
@@ -100,14 +116,29 @@ export function fuzzRows(name: string, run: FuzzRun, routes: Route[]): Row[] {
   const kinds = new Map<string, number>();
   for (const v of run.violations) kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
   const ok = run.violations.length === 0 && run.crashes === 0 && run.healthyAfter;
-  const summary = ok ? 'no 5xx, no crash, nothing accepted without a valid credential' : [...kinds].map(([k, n]) => `${n}× ${k}`).join('; ') + (run.crashes ? `; ${run.crashes} unhandled errors` : '') + (run.healthyAfter ? '' : '; /healthz failed after the run');
+  const summary = ok
+    ? 'no 5xx, no crash, nothing accepted without a valid credential'
+    : [...kinds].map(([k, n]) => `${n}× ${k}`).join('; ') +
+      (run.crashes ? `; ${run.crashes} unhandled errors` : '') +
+      (run.healthyAfter ? '' : '; /healthz failed after the run');
   const rows: Row[] = [
-    targetRow(`${name}: cases, violations`, `${fmt(run.cases, 0)} cases, ${run.violations.length} violations`, '0 violations', ok, `${summary}; seed ${run.seed}; ${fmt(run.cases / run.seconds, 0)} cases/s${run.unavailable ? `; ${run.unavailable} × 503 Retry-After (server busy)` : ''}${run.shapeless ? `; ${run.shapeless} × 4xx without a JSON {error}` : ''}`),
+    targetRow(
+      `${name}: cases, violations`,
+      `${fmt(run.cases, 0)} cases, ${run.violations.length} violations`,
+      '0 violations',
+      ok,
+      `${summary}; seed ${run.seed}; ${fmt(run.cases / run.seconds, 0)} cases/s${run.unavailable ? `; ${run.unavailable} × 503 Retry-After (server busy)` : ''}${run.shapeless ? `; ${run.shapeless} × 4xx without a JSON {error}` : ''}`,
+    ),
   ];
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
     const statuses = run.byRoute.get(key);
-    const spread = statuses ? [...statuses].sort().map(([k, n]) => `${k} ${n}`).join(', ') : 'no cases';
+    const spread = statuses
+      ? [...statuses]
+          .sort()
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')
+      : 'no cases';
     rows.push(infoRow(`  ${key}`, spread, `credential: ${authSchemeOf(route)}`));
   }
   for (const example of run.shapelessExamples) rows.push(infoRow('  4xx without {error}', example.slice(0, 4), example.slice(4)));
@@ -133,7 +164,8 @@ export async function runFuzzHarness(opts: FuzzHarnessOptions): Promise<{ rows: 
   const rows = fuzzRows('fuzz in memory (createApp, recording gateway)', inMemory, memory.routes);
   const runs = [inMemory];
   if (opts.realServerCases > 0) {
-    const stack = opts.stack ?? (await startStack({ config: benchConfig({ tier2P1: { firstResponseMs: 3_600_000, resolutionMs: 7_200_000 }, reopenWindowMs: 2_000 }) }));
+    const stack =
+      opts.stack ?? (await startStack({ config: benchConfig({ tier2P1: { firstResponseMs: 3_600_000, resolutionMs: 7_200_000 }, reopenWindowMs: 2_000 }) }));
     try {
       const real = await fuzzTarget({ stack });
       opts.log(`fuzz: ${opts.realServerCases} cases against the real dev server and worker`);

@@ -87,7 +87,9 @@ export interface CaseOutcome {
 /** The route that serves `method url`, if any (`:param` matches one path segment). */
 export function matchRoute(routes: Route[], method: string, url: string): Route | null {
   const path = url.split('?')[0] ?? '';
-  return routes.find((r) => r.method === method && new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`).test(path)) ?? null;
+  return (
+    routes.find((r) => r.method === method && new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`).test(path)) ?? null
+  );
 }
 
 /**
@@ -106,14 +108,24 @@ export async function runCase(app: FastifyInstance, routes: Route[], c: FuzzCase
     retryAfter = res.headers['retry-after'] as string | undefined;
     bodyText = res.body;
   } catch (err) {
-    return { status: 0, shapeless: false, unavailable: false, violation: { kind: 'inject threw', label: c.label, status: 0, detail: String(err).slice(0, 300) } };
+    return {
+      status: 0,
+      shapeless: false,
+      unavailable: false,
+      violation: { kind: 'inject threw', label: c.label, status: 0, detail: String(err).slice(0, 300) },
+    };
   }
   const made = calls.slice(before);
   const route = matchRoute(routes, c.method, c.url);
   const scheme = route ? authSchemeOf(route) : 'public';
   const valid = hasValidCredential(scheme, c);
   const shapeless = status >= 400 && c.method !== 'HEAD' && !hasErrorField(bodyText);
-  const fail = (kind: ViolationKind, detail: string): CaseOutcome => ({ status, shapeless, unavailable: false, violation: { kind, label: c.label, status, detail: detail.slice(0, 300) } });
+  const fail = (kind: ViolationKind, detail: string): CaseOutcome => ({
+    status,
+    shapeless,
+    unavailable: false,
+    violation: { kind, label: c.label, status, detail: detail.slice(0, 300) },
+  });
   if (status >= 500) {
     const unavailable = allowUnavailable && status === 503 && retryAfter !== undefined && made.length > 0 && valid;
     if (unavailable) return { status, shapeless, violation: null, unavailable };

@@ -29,7 +29,24 @@ function answer(method: string, args: unknown[]): unknown {
     case 'startNotice':
       return { id: `slack-notice-${String(first)}`, duplicate: false };
     default:
-      return { id, tier: 2, status: 'open', priority: 'P3', system: null, type: 'question', summary: 's', requester: 'a@example.com', assignee: null, slaBreached: false, details: '', clocks: [], links: { slackThread: null, gitlabIssue: null }, timeline: [], timelineCounts: {}, timelineOmitted: 0 };
+      return {
+        id,
+        tier: 2,
+        status: 'open',
+        priority: 'P3',
+        system: null,
+        type: 'question',
+        summary: 's',
+        requester: 'a@example.com',
+        assignee: null,
+        slaBreached: false,
+        details: '',
+        clocks: [],
+        links: { slackThread: null, gitlabIssue: null },
+        timeline: [],
+        timelineCounts: {},
+        timelineOmitted: 0,
+      };
   }
 }
 

@@ -46,7 +46,11 @@ export async function measureFrontDoor(stack: Stack, opts: FrontDoorOptions): Pr
   const samples = await openLoop(count, opts.ratePerSecond * 2, (i) => (i % 2 === 0 ? viaIntake(`fd-${run}-lat-${i}`) : viaRaw(`fd-${run}-lat-${i}`)));
   const intake = samples.filter((s) => s.index % 2 === 0);
   const raw = samples.filter((s) => s.index % 2 === 1);
-  const p = (list: typeof samples, q: number) => percentile(list.filter((s) => s.ok).map((s) => s.ms), q);
+  const p = (list: typeof samples, q: number) =>
+    percentile(
+      list.filter((s) => s.ok).map((s) => s.ms),
+      q,
+    );
   const errors = (list: typeof samples) => list.filter((s) => !s.ok).length;
   const ratio = p(intake, 99) / p(raw, 99);
 
@@ -69,7 +73,11 @@ export async function measureFrontDoor(stack: Stack, opts: FrontDoorOptions): Pr
       intakeRun.perSecond >= 100 && intakeRun.errors === 0,
       `${intakeRun.completed} accepted, ${intakeRun.errors} errors in ${fmt(intakeRun.seconds)} s, ${opts.concurrency} senders, p99 ${ms(percentile(intakeRun.latenciesMs, 99))}`,
     ),
-    infoRow('raw workflow.start throughput', `${fmt(rawRun.perSecond)} starts/s`, `${rawRun.completed} started, ${rawRun.errors} errors, p99 ${ms(percentile(rawRun.latenciesMs, 99))}`),
+    infoRow(
+      'raw workflow.start throughput',
+      `${fmt(rawRun.perSecond)} starts/s`,
+      `${rawRun.completed} started, ${rawRun.errors} errors, p99 ${ms(percentile(rawRun.latenciesMs, 99))}`,
+    ),
     infoRow('intake / raw start throughput', `${fmt(intakeRun.perSecond / rawRun.perSecond, 2)}×`),
   ];
 }

@@ -48,7 +48,11 @@ export async function measureOpenRequests(stack: Stack, opts: OpenRequestsOption
     }
   })();
   const tq = `TaskQueue = '${stack.taskQueue}'`;
-  const count = (query: string) => stack.client.workflow.count(`${tq} AND WorkflowId STARTS_WITH 'req-json-open-${run}-' AND ${query}`).then((c) => c.count, () => Number.NaN);
+  const count = (query: string) =>
+    stack.client.workflow.count(`${tq} AND WorkflowId STARTS_WITH 'req-json-open-${run}-' AND ${query}`).then(
+      (c) => c.count,
+      () => Number.NaN,
+    );
 
   opts.log(`open requests: starting ${opts.count} P1 requests (first response due after ${opts.firstResponseMs / 1000} s)`);
   const postedBefore = emulatorCounts(stack).threads.size;
@@ -70,8 +74,12 @@ export async function measureOpenRequests(stack: Stack, opts: OpenRequestsOption
     if (breached >= opts.count - startErrors) break;
     if (Date.now() - lastLog > 15_000) {
       lastLog = Date.now();
-      const cachedNow = stack.workerMetricsAddress ? metricSum(await fetchRuntimeMetrics(stack.workerMetricsAddress, 10_000), 'temporal_sticky_cache_size') : Number.NaN;
-      opts.log(`open requests: ${breached} breached so far; ${emulatorCounts(stack).threads.size} threads posted in all; worker RSS ${fmt(stack.worker.rssBytes() / MiB, 0)} MiB (peak ${fmt(peak / MiB, 0)}), ${cachedNow} workflows cached`);
+      const cachedNow = stack.workerMetricsAddress
+        ? metricSum(await fetchRuntimeMetrics(stack.workerMetricsAddress, 10_000), 'temporal_sticky_cache_size')
+        : Number.NaN;
+      opts.log(
+        `open requests: ${breached} breached so far; ${emulatorCounts(stack).threads.size} threads posted in all; worker RSS ${fmt(stack.worker.rssBytes() / MiB, 0)} MiB (peak ${fmt(peak / MiB, 0)}), ${cachedNow} workflows cached`,
+      );
     }
     await sleep(2_000);
   }
@@ -114,7 +122,11 @@ export async function measureOpenRequests(stack: Stack, opts: OpenRequestsOption
   const wftWait = histogramMean(metrics, 'temporal_workflow_task_schedule_to_start_latency');
   const wftRun = histogramMean(metrics, 'temporal_workflow_task_execution_latency');
   return [
-    infoRow('open requests with live SLA clocks', `${fmt(opts.count - startErrors, 0)}`, `started in ${fmt(startSeconds)} s (${fmt((opts.count - startErrors) / startSeconds)} starts/s); ${running} running after the start loop`),
+    infoRow(
+      'open requests with live SLA clocks',
+      `${fmt(opts.count - startErrors, 0)}`,
+      `started in ${fmt(startSeconds)} s (${fmt((opts.count - startErrors) / startSeconds)} starts/s); ${running} running after the start loop`,
+    ),
     targetRow(
       'worker RSS with them open (peak)',
       `${fmt(peak / MiB, 0)} MiB`,
@@ -122,8 +134,21 @@ export async function measureOpenRequests(stack: Stack, opts: OpenRequestsOption
       peak <= 1024 * MiB,
       `worker child process VmRSS; baseline ${fmt(baseline / MiB, 0)} MiB, ${fmt(rssAllOpen / MiB, 0)} MiB when all were started; ${fmt(cached, 0)} in the sticky cache (≈ ${fmt(perCached / 1024, 0)} KiB each)`,
     ),
-    infoRow('worker throughput under this backlog', `${fmt(posted / ((endedAt - phaseStart) / 1000))} requests/s`, `${posted} of ${opts.count} threads posted in ${fmt((endedAt - phaseStart) / 1000, 0)} s (the worker's capacity to open requests: WFT + Slack post + status message)`),
-    infoRow('timer lateness p50 (breaches handled)', `${fmt(percentile(lateness, 50))} ms`, `timeline sla_breached − clock due, n=${lateness.length} read of ${handled.length} handled; SLA clock started ${fmt(percentile(readings.map((r) => r.clockStartDelayMs), 50))} ms (p50) after the request was accepted`),
+    infoRow(
+      'worker throughput under this backlog',
+      `${fmt(posted / ((endedAt - phaseStart) / 1000))} requests/s`,
+      `${posted} of ${opts.count} threads posted in ${fmt((endedAt - phaseStart) / 1000, 0)} s (the worker's capacity to open requests: WFT + Slack post + status message)`,
+    ),
+    infoRow(
+      'timer lateness p50 (breaches handled)',
+      `${fmt(percentile(lateness, 50))} ms`,
+      `timeline sla_breached − clock due, n=${lateness.length} read of ${handled.length} handled; SLA clock started ${fmt(
+        percentile(
+          readings.map((r) => r.clockStartDelayMs),
+          50,
+        ),
+      )} ms (p50) after the request was accepted`,
+    ),
     targetRow(
       'timer lateness p99',
       `${fmt(p99Ms)} ms; ${fmt(notHandled, 0)} due, not handled`,

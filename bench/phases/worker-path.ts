@@ -35,7 +35,13 @@ export async function measureFirstPost(stack: Stack, opts: FirstPostOptions): Pr
   const p50 = percentile(delays, 50);
   const missing = ids.length - delays.length;
   return [
-    targetRow('webhook → first Slack post p50', `${fmt(p50)} ms`, '≤ 250 ms', p50 <= 250 && missing === 0, `${opts.ratePerSecond}/s offered, n=${delays.length}${missing ? `, ${missing} not posted within 120 s` : ''}, ${samples.filter((s) => !s.ok).length} intake errors`),
+    targetRow(
+      'webhook → first Slack post p50',
+      `${fmt(p50)} ms`,
+      '≤ 250 ms',
+      p50 <= 250 && missing === 0,
+      `${opts.ratePerSecond}/s offered, n=${delays.length}${missing ? `, ${missing} not posted within 120 s` : ''}, ${samples.filter((s) => !s.ok).length} intake errors`,
+    ),
     infoRow('webhook → first Slack post p99', `${fmt(percentile(delays, 99))} ms`),
   ];
 }

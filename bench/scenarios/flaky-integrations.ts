@@ -66,8 +66,23 @@ export async function flakyIntegrationsScenario(stack: Stack, opts: ScenarioOpti
   const missingEffects = ids.filter((id) => !counts.threads.has(id)).length + changeIds.filter((id) => !counts.issues.has(id)).length;
   const lost = drive.notClosed.length + drive.missing.length;
   return [
-    infoRow('(c) failures injected at the emulators', `${injected} of ${armed} armed${injected < armed ? ' (the rest met no matching call)' : ''}`, [...applied].map(([k, v]) => `${k} ${v}`).join(', ')),
-    targetRow('(c) requests completed despite them', `${drive.closed.length}/${ids.length}`, `${ids.length}/${ids.length}`, lost === 0 && answers.every((a) => a.ok), `in ${fmt(drive.seconds)} s; ${missingEffects} missing threads/issues`),
-    targetRow('(c) duplicates (threads / issues / replies / notes)', `${dup.threads} / ${dup.issues} / ${dup.replies} / ${dup.notes}`, '0 / 0 / 0 / 0', dup.threads + dup.issues + dup.replies + dup.notes === 0 && missingEffects === 0),
+    infoRow(
+      '(c) failures injected at the emulators',
+      `${injected} of ${armed} armed${injected < armed ? ' (the rest met no matching call)' : ''}`,
+      [...applied].map(([k, v]) => `${k} ${v}`).join(', '),
+    ),
+    targetRow(
+      '(c) requests completed despite them',
+      `${drive.closed.length}/${ids.length}`,
+      `${ids.length}/${ids.length}`,
+      lost === 0 && answers.every((a) => a.ok),
+      `in ${fmt(drive.seconds)} s; ${missingEffects} missing threads/issues`,
+    ),
+    targetRow(
+      '(c) duplicates (threads / issues / replies / notes)',
+      `${dup.threads} / ${dup.issues} / ${dup.replies} / ${dup.notes}`,
+      '0 / 0 / 0 / 0',
+      dup.threads + dup.issues + dup.replies + dup.notes === 0 && missingEffects === 0,
+    ),
   ];
 }

@@ -41,8 +41,24 @@ export async function killWorkerScenario(stack: Stack, opts: ScenarioOptions): P
   const noIssue = changeIds.filter((id) => !counts.issues.has(id)).length;
   const lost = drive.missing.length + drive.notClosed.length;
   return [
-    infoRow('(a) requests accepted, in flight at kill -9', `${accepted} accepted, ${ids.length - postedBefore} not yet posted`, `half of them change requests (Tier 3 → GitLab issue at open)`),
-    targetRow('(a) lost after kill -9 and restart', `${lost}`, '0', lost === 0 && accepted === ids.length, `${drive.closed.length}/${ids.length} closed (open → ack → resolve → closed) ${fmt((Date.now() - restartedAt) / 1000)} s after the restart; ${drive.missing.length} unknown to Temporal`),
-    targetRow('(a) duplicate Slack threads / GitLab issues', `${dup.threads} / ${dup.issues}`, '0 / 0', dup.threads === 0 && dup.issues === 0 && noThread === 0 && noIssue === 0, `${noThread} without a thread, ${noIssue} change requests without an issue; duplicate replies ${dup.replies}, notes ${dup.notes}`),
+    infoRow(
+      '(a) requests accepted, in flight at kill -9',
+      `${accepted} accepted, ${ids.length - postedBefore} not yet posted`,
+      `half of them change requests (Tier 3 → GitLab issue at open)`,
+    ),
+    targetRow(
+      '(a) lost after kill -9 and restart',
+      `${lost}`,
+      '0',
+      lost === 0 && accepted === ids.length,
+      `${drive.closed.length}/${ids.length} closed (open → ack → resolve → closed) ${fmt((Date.now() - restartedAt) / 1000)} s after the restart; ${drive.missing.length} unknown to Temporal`,
+    ),
+    targetRow(
+      '(a) duplicate Slack threads / GitLab issues',
+      `${dup.threads} / ${dup.issues}`,
+      '0 / 0',
+      dup.threads === 0 && dup.issues === 0 && noThread === 0 && noIssue === 0,
+      `${noThread} without a thread, ${noIssue} change requests without an issue; duplicate replies ${dup.replies}, notes ${dup.notes}`,
+    ),
   ];
 }

@@ -52,9 +52,31 @@ export async function serverRestartScenario(stack: Stack, opts: ServerRestartOpt
   const dup = duplicatesAmong(emulatorCounts(stack), ids);
   const worst = Math.max(...lateness);
   return [
-    infoRow('(b) requests open across the server restart', `${answers.filter((a) => a.ok).length}`, `server down ${fmt(downFor / 1000)} s (SQLite file kept); worker ${workerSurvived ? `${workerPid} rode it out` : 'had to be restarted'}`),
-    targetRow('(b) resumed after the restart', `${resumed}/${ids.length}`, `${ids.length}/${ids.length}`, resumed === ids.length && drive.closed.length === ids.length, `${drive.closed.length} then closed (ack → resolve); ${drive.missing.length} unknown to Temporal`),
-    targetRow('(b) breaches fired after the restart', `${lateness.length}/${ids.length}`, `${ids.length}/${ids.length}, no duplicates`, unfired === 0 && dup.threads + dup.issues + dup.replies + dup.notes === 0, `duplicate threads ${dup.threads}, issues ${dup.issues}, replies ${dup.replies}, notes ${dup.notes}`),
-    targetRow('(b) breach lateness after restart p50 / max', `${fmt(percentile(lateness, 50))} / ${fmt(worst)} ms`, 'max ≤ 1,000 ms', worst <= 1_000, 'timeline sla_breached − the clock\'s due instant in coverage time'),
+    infoRow(
+      '(b) requests open across the server restart',
+      `${answers.filter((a) => a.ok).length}`,
+      `server down ${fmt(downFor / 1000)} s (SQLite file kept); worker ${workerSurvived ? `${workerPid} rode it out` : 'had to be restarted'}`,
+    ),
+    targetRow(
+      '(b) resumed after the restart',
+      `${resumed}/${ids.length}`,
+      `${ids.length}/${ids.length}`,
+      resumed === ids.length && drive.closed.length === ids.length,
+      `${drive.closed.length} then closed (ack → resolve); ${drive.missing.length} unknown to Temporal`,
+    ),
+    targetRow(
+      '(b) breaches fired after the restart',
+      `${lateness.length}/${ids.length}`,
+      `${ids.length}/${ids.length}, no duplicates`,
+      unfired === 0 && dup.threads + dup.issues + dup.replies + dup.notes === 0,
+      `duplicate threads ${dup.threads}, issues ${dup.issues}, replies ${dup.replies}, notes ${dup.notes}`,
+    ),
+    targetRow(
+      '(b) breach lateness after restart p50 / max',
+      `${fmt(percentile(lateness, 50))} / ${fmt(worst)} ms`,
+      'max ≤ 1,000 ms',
+      worst <= 1_000,
+      "timeline sla_breached − the clock's due instant in coverage time",
+    ),
   ];
 }

@@ -47,8 +47,20 @@ export async function temporalUnreachableScenario(stack: Stack, opts: ScenarioOp
   const once = ids.filter((id) => threads.get(id) === 1).length;
   const workflows = (await mapLimit(ids, 8, (id) => executionStatus(stack, id))).filter((s) => s !== 'missing').length;
   return [
-    targetRow('(d) webhooks answered 503 + Retry-After while unreachable', `${refused}/${specs.length}`, `${specs.length}/${specs.length}`, refused === specs.length, `${otherAnswers.length ? `other answers: ${otherAnswers.join(', ')}; ` : ''}slowest answer ${fmt(Math.max(...firstAnswers.map((a) => a.ms)))} ms (gateway deadline)`),
+    targetRow(
+      '(d) webhooks answered 503 + Retry-After while unreachable',
+      `${refused}/${specs.length}`,
+      `${specs.length}/${specs.length}`,
+      refused === specs.length,
+      `${otherAnswers.length ? `other answers: ${otherAnswers.join(', ')}; ` : ''}slowest answer ${fmt(Math.max(...firstAnswers.map((a) => a.ms)))} ms (gateway deadline)`,
+    ),
     targetRow('(d) half-accepted (known to Temporal after a 503)', `${halfAccepted}`, '0', halfAccepted === 0),
-    targetRow('(d) senders\' retries succeeded, exactly once', `${succeeded.length}/${specs.length} (${firstTime} as new)`, `${specs.length}/${specs.length}, 1 workflow + 1 thread each`, succeeded.length === specs.length && workflows === specs.length && once === specs.length, `${fmt((Date.now() - restoredAt) / 1000)} s after reconnection, up to ${Math.max(...retried.map((r) => r.tries))} tries; ${workflows} workflows, ${once} with exactly one thread; a later redelivery answered duplicate ${dedupedRedelivery}/${specs.length}`),
+    targetRow(
+      "(d) senders' retries succeeded, exactly once",
+      `${succeeded.length}/${specs.length} (${firstTime} as new)`,
+      `${specs.length}/${specs.length}, 1 workflow + 1 thread each`,
+      succeeded.length === specs.length && workflows === specs.length && once === specs.length,
+      `${fmt((Date.now() - restoredAt) / 1000)} s after reconnection, up to ${Math.max(...retried.map((r) => r.tries))} tries; ${workflows} workflows, ${once} with exactly one thread; a later redelivery answered duplicate ${dedupedRedelivery}/${specs.length}`,
+    ),
   ];
 }

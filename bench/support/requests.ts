@@ -158,7 +158,8 @@ export interface Duplicates {
 /** Requests of `ids` with more than one thread or issue, and their effects written more than once. */
 export function duplicatesAmong(counts: Counts, ids: string[]): Duplicates {
   const wanted = new Set(ids);
-  const extra = (map: Map<string, number>) => [...map].filter(([effect]) => wanted.has(effect.replace(/#\d+$/, ''))).reduce((n, [, c]) => n + Math.max(0, c - 1), 0);
+  const extra = (map: Map<string, number>) =>
+    [...map].filter(([effect]) => wanted.has(effect.replace(/#\d+$/, ''))).reduce((n, [, c]) => n + Math.max(0, c - 1), 0);
   return {
     threads: ids.filter((id) => (counts.threads.get(id) ?? 0) > 1).length,
     issues: ids.filter((id) => (counts.issues.get(id) ?? 0) > 1).length,

@@ -218,10 +218,23 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const configFile = join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify(opts.config));
     const workerMetricsAddress = opts.workerMetrics ? `127.0.0.1:${await freePort()}` : null;
-    const spec: WorkerProcessSpec = { taskQueue, configFile, bundlePath: await workflowBundlePath(dir), metrics: workerMetricsAddress !== null, tuning: opts.tuning ?? {} };
+    const spec: WorkerProcessSpec = {
+      taskQueue,
+      configFile,
+      bundlePath: await workflowBundlePath(dir),
+      metrics: workerMetricsAddress !== null,
+      tuning: opts.tuning ?? {},
+    };
     // A standalone worker's production settings, with Slack and GitLab at the emulators.
     const workerEnv = {
-      ...emulatorEnv({ temporalAddress: address, namespace, slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url, helpChannel: HELP_CHANNEL, project: TRACKER }),
+      ...emulatorEnv({
+        temporalAddress: address,
+        namespace,
+        slackApiUrl: sandbox.slack.url,
+        gitlabUrl: sandbox.gitlab.url,
+        helpChannel: HELP_CHANNEL,
+        project: TRACKER,
+      }),
       ...(workerMetricsAddress ? { WORKER_METRICS_ADDRESS: workerMetricsAddress } : {}),
     };
     const specFile = join(dir, 'worker.json');

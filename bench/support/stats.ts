@@ -40,6 +40,10 @@ export function renderTable(title: string, rows: Row[]): string {
   const header = ['figure', 'measured', 'target', 'verdict', 'note'];
   const cells = rows.map((r) => [r.figure, r.value, r.target ?? '', r.verdict ?? '', r.note ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((text, i) => text.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

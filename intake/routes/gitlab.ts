@@ -30,10 +30,11 @@ export function gitlabTokenMatches(given: string | string[] | undefined, secret:
 
 /** The update id of a delivery: `gitlab-<Idempotency-Key>` (older GitLab: the event UUID), or none. */
 export function gitlabUpdateId(headers: FastifyRequest['headers']): string | undefined {
-  const key = [headers['idempotency-key'], headers['x-gitlab-event-uuid']].find((h): h is string => typeof h === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(h));
+  const key = [headers['idempotency-key'], headers['x-gitlab-event-uuid']].find(
+    (h): h is string => typeof h === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(h),
+  );
   return key ? `gitlab-${key}` : undefined;
 }
-
 
 /** Registers `POST /webhooks/gitlab` (body raw until the token is checked). */
 export function registerGitlabRoutes(app: FastifyInstance, deps: IntakeDeps): void {
@@ -46,7 +47,6 @@ export function registerGitlabRoutes(app: FastifyInstance, deps: IntakeDeps): vo
       throw new HttpError(401, 'missing or invalid X-Gitlab-Token (the secret token of the webhook)', undefined, 'bad_token');
     }
   };
-
 
   const carryOut = async (request: FastifyRequest, decision: GitlabDecision): Promise<unknown> => {
     switch (decision.kind) {
@@ -85,8 +85,10 @@ export function registerGitlabRoutes(app: FastifyInstance, deps: IntakeDeps): vo
   app.post('/webhooks/gitlab', { preHandler: verify, bodyLimit: 2 * 1024 * 1024 }, async (request) => {
     const body = jsonBody(request);
     const { object_kind: kind } = parsedOr400(hookKindSchema.safeParse(body), 'GitLab hook');
-    if (kind === 'issue') return carryOut(request, decideIssueHook(parsedOr400(issueHookSchema.safeParse(body), 'GitLab Issue Hook'), { project: gitlab!.project }));
-    if (kind === 'note') return carryOut(request, decideNoteHook(parsedOr400(noteHookSchema.safeParse(body), 'GitLab Note Hook'), { project: gitlab!.project }));
+    if (kind === 'issue')
+      return carryOut(request, decideIssueHook(parsedOr400(issueHookSchema.safeParse(body), 'GitLab Issue Hook'), { project: gitlab!.project }));
+    if (kind === 'note')
+      return carryOut(request, decideNoteHook(parsedOr400(noteHookSchema.safeParse(body), 'GitLab Note Hook'), { project: gitlab!.project }));
     return ignoredAnswer(request, 'unhandled_hook', `${kind.slice(0, 40)} hooks are not handled`);
   });
 }

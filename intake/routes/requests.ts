@@ -65,34 +65,32 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
 
   // The body stays raw bytes until the signature is checked (raw-body.ts).
   app.post('/webhooks/requests', secret ? { onRequest: checkHeader } : {}, async (request, reply) => {
-      const raw = rawBodyOf(request);
-      const signed = verify(request, raw);
-      const body = parsedOr400(helpRequestBodySchema.safeParse(jsonBody(request)), 'request');
-      // A replay of a signed delivery carries the same key, or the same "<t>.<body>": the same id.
-      const id =
-        body.idempotencyKey !== undefined
-          ? requestIdFor('json', body.idempotencyKey)
-          : signed
-            ? deliveryRequestId('json', signedContent(signed, raw))
-            : requestIdFor('json', undefined);
-      const input: HelpRequestInput = {
-        id,
-        source: 'webhook',
-        requester: body.requester,
-        summary: body.summary,
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.system ? { system: body.system } : {}),
-        ...(body.type ? { type: body.type } : {}),
-        ...(body.priority ? { priority: body.priority } : {}),
-      };
-      const started = await gateway.start(input);
-      if (started.duplicate) noteOutcome(request, 'duplicate');
-      return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
+    const raw = rawBodyOf(request);
+    const signed = verify(request, raw);
+    const body = parsedOr400(helpRequestBodySchema.safeParse(jsonBody(request)), 'request');
+    // A replay of a signed delivery carries the same key, or the same "<t>.<body>": the same id.
+    const id =
+      body.idempotencyKey !== undefined
+        ? requestIdFor('json', body.idempotencyKey)
+        : signed
+          ? deliveryRequestId('json', signedContent(signed, raw))
+          : requestIdFor('json', undefined);
+    const input: HelpRequestInput = {
+      id,
+      source: 'webhook',
+      requester: body.requester,
+      summary: body.summary,
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.system ? { system: body.system } : {}),
+      ...(body.type ? { type: body.type } : {}),
+      ...(body.priority ? { priority: body.priority } : {}),
+    };
+    const started = await gateway.start(input);
+    if (started.duplicate) noteOutcome(request, 'duplicate');
+    return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
   });
 
-  app.get<{ Params: { id: string } }>('/requests/:id', { onRequest: deps.requireBearer }, async (request) =>
-    gateway.status(parseId(request.params.id)),
-  );
+  app.get<{ Params: { id: string } }>('/requests/:id', { onRequest: deps.requireBearer }, async (request) => gateway.status(parseId(request.params.id)));
 
   app.post<{ Params: { id: string; action: string } }>('/requests/:id/:action', { onRequest: deps.requireBearer }, async (request) => {
     const action = request.params.action;

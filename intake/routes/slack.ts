@@ -15,14 +15,19 @@ import { decideClick, decideCommand } from '../slack-actions.js';
 import { decideSlackEvent, type SlackEventDecision } from '../slack-events.js';
 import { NO_SLACK_DIRECTORY } from '../slack-directory.js';
 import { escapeMrkdwn, fetchResponder, SLACK_RESPONSE_URL_BASE } from '../slack-respond.js';
-import { blockActionsSchema, envelopeTypeSchema, eventCallbackSchema, interactionKindSchema, slashCommandSchema, urlVerificationSchema } from '../slack-schemas.js';
+import {
+  blockActionsSchema,
+  envelopeTypeSchema,
+  eventCallbackSchema,
+  interactionKindSchema,
+  slashCommandSchema,
+  urlVerificationSchema,
+} from '../slack-schemas.js';
 import { checkSlackSignature } from '../slack-signature.js';
 import { GatewayError, type CallOptions } from '../temporal-gateway.js';
 
 /** Temporal calls made while Slack waits are bounded well inside its 3 s. */
 export const SLACK_CALL: CallOptions = { timeoutMs: 2_500 };
-
-
 
 /** Registers `/slack/events`, `/slack/commands` and `/slack/interactions` (bodies raw until verified). */
 export function registerSlackRoutes(app: FastifyInstance, deps: IntakeDeps): void {
@@ -122,7 +127,8 @@ export function registerSlackRoutes(app: FastifyInstance, deps: IntakeDeps): voi
       throw new HttpError(400, `malformed JSON in payload: ${(err as Error).message}`, undefined, 'invalid_body');
     }
     const { type } = parsedOr400(interactionKindSchema.safeParse(payload), 'Slack interaction');
-    if (type !== 'block_actions') return reply.code(200).send(ignoredAnswer(request, 'unhandled_interaction', `interaction ${type.slice(0, 60)} is not handled`));
+    if (type !== 'block_actions')
+      return reply.code(200).send(ignoredAnswer(request, 'unhandled_interaction', `interaction ${type.slice(0, 60)} is not handled`));
     const clicked = parsedOr400(blockActionsSchema.safeParse(payload), 'Slack block_actions');
     const decision = decideClick(clicked);
     if (decision.kind === 'ignore') return reply.code(200).send(ignoredAnswer(request, decision.label, decision.reason));

@@ -4,7 +4,15 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 
 import { classifyGitlabError, classifySlackError, retryAfterMs } from '../../activities/errors.js';
-import { GITLAB_API_ERROR, GITLAB_RATE_LIMITED, GITLAB_UNAVAILABLE, INTEGRATION_CONFIG_ERROR, SLACK_API_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
+import {
+  GITLAB_API_ERROR,
+  GITLAB_RATE_LIMITED,
+  GITLAB_UNAVAILABLE,
+  INTEGRATION_CONFIG_ERROR,
+  SLACK_API_ERROR,
+  SLACK_RATE_LIMITED,
+  SLACK_UNAVAILABLE,
+} from '../../contracts/failures.js';
 
 const NOW = Date.parse('2025-03-03T10:00:00Z');
 
@@ -34,8 +42,16 @@ describe('classifySlackError', () => {
 describe('classifyGitlabError', () => {
   it.each([
     ['a 429 with Retry-After seconds', gitlabError(429, { 'retry-after': '20' }), { type: GITLAB_RATE_LIMITED, nextRetryDelay: 20_000 }],
-    ['a 429 with an HTTP-date Retry-After', gitlabError(429, { 'retry-after': 'Mon, 03 Mar 2025 10:01:30 GMT' }), { type: GITLAB_RATE_LIMITED, nextRetryDelay: 90_000 }],
-    ['a 429 with RateLimit-Reset only', gitlabError(429, { 'ratelimit-reset': String(NOW / 1000 + 45) }), { type: GITLAB_RATE_LIMITED, nextRetryDelay: 45_000 }],
+    [
+      'a 429 with an HTTP-date Retry-After',
+      gitlabError(429, { 'retry-after': 'Mon, 03 Mar 2025 10:01:30 GMT' }),
+      { type: GITLAB_RATE_LIMITED, nextRetryDelay: 90_000 },
+    ],
+    [
+      'a 429 with RateLimit-Reset only',
+      gitlabError(429, { 'ratelimit-reset': String(NOW / 1000 + 45) }),
+      { type: GITLAB_RATE_LIMITED, nextRetryDelay: 45_000 },
+    ],
     ['a 401', gitlabError(401), { type: INTEGRATION_CONFIG_ERROR, nonRetryable: true }],
     ['a 403', gitlabError(403), { type: INTEGRATION_CONFIG_ERROR, nonRetryable: true }],
     ['a 503', gitlabError(503), { type: GITLAB_UNAVAILABLE, nonRetryable: false }],

@@ -59,7 +59,11 @@ describe('reply text for every request event', () => {
 
 describe('stateTime', () => {
   it('dates text by the latest timeline entry (the workflow clock), else the fallback', () => {
-    const timeline = [{ at: 5, actor: 'a', action: 'opened' }, { at: 9, actor: 'b', action: 'reminder' }, { at: 7, actor: 'c', action: 'comment' }];
+    const timeline = [
+      { at: 5, actor: 'a', action: 'opened' },
+      { at: 9, actor: 'b', action: 'reminder' },
+      { at: 7, actor: 'c', action: 'comment' },
+    ];
     expect(stateTime({ ...base, timeline }, 100)).toBe(9);
     expect(stateTime({ ...base, timeline: [] }, 100)).toBe(100);
   });

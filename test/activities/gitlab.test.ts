@@ -27,7 +27,11 @@ const mallory = () => new Gitlab({ host: it_.gitlabEmu.url, token: it_.gitlabEmu
 const projectId = () => it_.gitlabEmu.projects()[0]!.id;
 
 async function openIssue(state: RequestState) {
-  return it_.gitlab.createTrackerIssue({ state, reason: 'change request starts at Tier 3', slackThread: 'https://tierflow-sandbox.slack.com/archives/C0ITHELP/p1' });
+  return it_.gitlab.createTrackerIssue({
+    state,
+    reason: 'change request starts at Tier 3',
+    slackThread: 'https://tierflow-sandbox.slack.com/archives/C0ITHELP/p1',
+  });
 }
 
 describe('createTrackerIssue', () => {
@@ -68,10 +72,15 @@ describe('createTrackerIssue', () => {
 
   it("does not adopt an issue a person opened with a copy of the request's marker: it opens its own", async () => {
     const state = requestState({ tier: 3 });
-    const planted = await mallory().Issues.create(TRACKER, `[${state.id}] Locked out of Okta`, { description: `Looks legit\n\n<!-- ${requestMarker(state.id)} -->` });
+    const planted = await mallory().Issues.create(TRACKER, `[${state.id}] Locked out of Okta`, {
+      description: `Looks legit\n\n<!-- ${requestMarker(state.id)} -->`,
+    });
     const ref = await openIssue(state);
     expect(ref.iid).not.toBe(planted.iid);
-    expect(issues().map((i) => [i.iid, i.author.username])).toEqual([[planted.iid, 'mallory'], [ref.iid, 'tierflow-bot']]);
+    expect(issues().map((i) => [i.iid, i.author.username])).toEqual([
+      [planted.iid, 'mallory'],
+      [ref.iid, 'tierflow-bot'],
+    ]);
   });
 
   it("a retry finds tierflow's own issue, not a newer copy a person made of it", async () => {
@@ -139,7 +148,9 @@ describe('createTrackerIssue', () => {
   });
 
   it('an invalid token is a non-retryable IntegrationConfigError naming GITLAB_TOKEN', async () => {
-    const failure = await failureOf(it_.withTokens({ gitlab: 'glpat-invalid' }).gitlab.createTrackerIssue({ state: requestState(), reason: 'x', slackThread: null }));
+    const failure = await failureOf(
+      it_.withTokens({ gitlab: 'glpat-invalid' }).gitlab.createTrackerIssue({ state: requestState(), reason: 'x', slackThread: null }),
+    );
     expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
     expect(failure.message).toMatch(/HTTP 401 .*check GITLAB_TOKEN/);
   });

@@ -45,7 +45,10 @@ describe('user text in GitLab is inert', () => {
       expect(gitlabShown(text)).toContain(shows);
     }
     // One line stays one line: the facts header has exactly our labels, the title and the headline one line each.
-    const header = description.slice(0, description.indexOf('\n### Description')).split('\n').filter((line) => line !== '');
+    const header = description
+      .slice(0, description.indexOf('\n### Description'))
+      .split('\n')
+      .filter((line) => line !== '');
     expect(header.map((line) => /^\*\*([A-Za-z ]+):\*\* /.exec(line)?.[1])).toEqual(['Request', 'Requester', 'Type', 'System', 'Why here', 'Slack thread']);
     expect(header[2]).toBe('**Type:** access · **Priority:** P3 · **Tier:** 2 (helpdesk)');
     expect(title).not.toContain('\n');
@@ -124,7 +127,12 @@ describe('user text in Slack is inert', () => {
     expect(fallback.slice(4, -1).every((line) => line.startsWith('>'))).toBe(true);
     expect(fallback.at(-1)).toMatch(/^This system is not managed by Corporate Security; its System Owner is [^\n]+\.$/);
     expect(reassigned).not.toContain('\n');
-    expect(comment.split('\n').slice(1).every((line) => line.startsWith('>'))).toBe(true);
+    expect(
+      comment
+        .split('\n')
+        .slice(1)
+        .every((line) => line.startsWith('>')),
+    ).toBe(true);
     expect(waiting.split('\n')).toHaveLength(2);
 
     // And the text is still there to read.
@@ -154,7 +162,9 @@ describe('Slack links are ours alone', () => {
   });
 
   it('a link label cannot close the link early or open another', () => {
-    expect(linkText('https://guides.example/a', 'Okta|<https://evil.example|x>\nmore')).toBe('<https://guides.example/a|Okta|&lt;https://evil.example|x&gt; more>');
+    expect(linkText('https://guides.example/a', 'Okta|<https://evil.example|x>\nmore')).toBe(
+      '<https://guides.example/a|Okta|&lt;https://evil.example|x&gt; more>',
+    );
     expect(linkText('https://guides.example/a b|c>\u200B', 'x')).toBe('<https://guides.example/abc|x>');
   });
 });

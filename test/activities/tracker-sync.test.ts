@@ -11,9 +11,19 @@ describe('planTrackerEdit', () => {
   it.each<[string, IssueSnapshot, Partial<RequestState>, ReturnType<typeof planTrackerEdit>]>([
     ['nothing when the issue matches', matching, {}, { addLabels: [], removeLabels: [], stateEvent: null }],
     ['swaps tier::3 for tier::4', matching, { tier: 4 }, { addLabels: ['tier::4'], removeLabels: ['tier::3'], stateEvent: null }],
-    ['swaps the corpsys label on reassignment', matching, { system: GOOGLE }, { addLabels: ['corpsys::google-workspace'], removeLabels: ['corpsys::okta-sso'], stateEvent: null }],
+    [
+      'swaps the corpsys label on reassignment',
+      matching,
+      { system: GOOGLE },
+      { addLabels: ['corpsys::google-workspace'], removeLabels: ['corpsys::okta-sso'], stateEvent: null },
+    ],
     ['leaves corpsys labels alone without a system', matching, { system: null }, { addLabels: [], removeLabels: [], stateEvent: null }],
-    ['adds missing labels to a bare issue', { state: 'opened', labels: [] }, {}, { addLabels: ['tier::3', 'priority::P2', 'corpsys::okta-sso'], removeLabels: [], stateEvent: null }],
+    [
+      'adds missing labels to a bare issue',
+      { state: 'opened', labels: [] },
+      {},
+      { addLabels: ['tier::3', 'priority::P2', 'corpsys::okta-sso'], removeLabels: [], stateEvent: null },
+    ],
     ['closes a resolved request', matching, { status: 'resolved' }, { addLabels: [], removeLabels: [], stateEvent: 'close' }],
     ['closes a cancelled request', matching, { status: 'cancelled' }, { addLabels: [], removeLabels: [], stateEvent: 'close' }],
     ['does not close twice', { ...matching, state: 'closed' }, { status: 'closed' }, { addLabels: [], removeLabels: [], stateEvent: null }],

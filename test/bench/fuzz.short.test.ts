@@ -20,7 +20,10 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
 
 function expectClean(name: string, run: FuzzRun, routes: Route[]): void {
   if (run.violations.length > 0 || run.crashes > 0 || !run.healthyAfter) console.log(renderTable(name, fuzzRows(name, run, routes)));
-  expect(run.violations.map((v) => `${v.kind} (${v.status}) ${v.label}: ${v.detail.slice(0, 200)}`), `seed ${run.seed}`).toEqual([]);
+  expect(
+    run.violations.map((v) => `${v.kind} (${v.status}) ${v.label}: ${v.detail.slice(0, 200)}`),
+    `seed ${run.seed}`,
+  ).toEqual([]);
   expect(run.crashes).toBe(0);
   expect(run.healthyAfter).toBe(true);
 }
@@ -37,7 +40,9 @@ describe('the route list', () => {
 
   it('covers every route the intake serves, each with a credential scheme', async () => {
     const { app, routes } = await fuzzTarget();
-    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['POST /webhooks/requests', 'GET /requests/:id', 'POST /requests/:id/:action']));
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /webhooks/requests', 'GET /requests/:id', 'POST /requests/:id/:action']),
+    );
     expect(routes.filter((r) => authSchemeOf(r) === 'unknown')).toEqual([]);
     await app.close();
   });
@@ -58,7 +63,14 @@ describe('the JSON intake cases', () => {
     const target = await fuzzTarget();
     const body = Buffer.from(JSON.stringify({ requester: { email: 'ada@example.com' }, summary: `fuzz ${mode}` }));
     for (let skew = 0; skew < 8; skew += 1) {
-      const c: FuzzCase = { route, method: 'POST', url: route.path, headers: { 'content-type': 'application/json', ...credentialHeaders(route, body, mode, skew) }, body, label: `${mode} skew=${skew}` };
+      const c: FuzzCase = {
+        route,
+        method: 'POST',
+        url: route.path,
+        headers: { 'content-type': 'application/json', ...credentialHeaders(route, body, mode, skew) },
+        body,
+        label: `${mode} skew=${skew}`,
+      };
       const outcome = await runCase(target.app, target.routes, c, target.calls);
       expect(outcome.violation).toBeNull();
       const valid = VALID.has(mode) || (mode === 'edge' && (skew % 4 === 1 || skew % 4 === 2));
@@ -80,7 +92,10 @@ describe('intake fuzzing, short', () => {
   describe('against the real dev server', () => {
     let stack: Stack;
     beforeAll(async () => {
-      stack = await startStack({ temporalAddress: inject('temporalAddress'), config: benchConfig({ tier2P1: { firstResponseMs: 3_600_000, resolutionMs: 7_200_000 }, reopenWindowMs: 2_000 }) });
+      stack = await startStack({
+        temporalAddress: inject('temporalAddress'),
+        config: benchConfig({ tier2P1: { firstResponseMs: 3_600_000, resolutionMs: 7_200_000 }, reopenWindowMs: 2_000 }),
+      });
     });
     afterAll(async () => stack?.close());
 

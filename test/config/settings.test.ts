@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../intake/app.js';
 import { intakeOptions } from '../../workers/intake-app.js';
-import {
-  CONFIGURING_VARIABLES,
-  describeSettings,
-  loadSettings,
-  SANDBOX_API_TOKEN,
-  SettingsError,
-  type Entry,
-} from '../../config/settings.js';
+import { CONFIGURING_VARIABLES, describeSettings, loadSettings, SANDBOX_API_TOKEN, SettingsError, type Entry } from '../../config/settings.js';
 import { recordingGateway } from '../intake/support/gateway.js';
 
 /** A strong, deterministic secret per name (64 hex characters). */
@@ -65,7 +58,10 @@ describe('modes', () => {
   });
 
   it('stays in sandbox mode for settings that configure no integration or secret', () => {
-    const s = loadSettings({ PORT: '4000', LOG_LEVEL: 'debug', TEMPORAL_NAMESPACE: 'dev', TIERFLOW_DATA_DIR: '/tmp/x', METRICS_ADDRESS: '127.0.0.1:9999' }, { entry: 'embedded' });
+    const s = loadSettings(
+      { PORT: '4000', LOG_LEVEL: 'debug', TEMPORAL_NAMESPACE: 'dev', TIERFLOW_DATA_DIR: '/tmp/x', METRICS_ADDRESS: '127.0.0.1:9999' },
+      { entry: 'embedded' },
+    );
     expect(s.mode).toBe('sandbox');
     expect(s.port).toBe(4000);
   });
@@ -95,12 +91,23 @@ describe('modes', () => {
   });
 
   it.each(['intake', 'worker'] as const)('refuses sandbox mode in the standalone %s (no emulators there)', (entry) => {
-    expect(refusal(() => loadSettings({ TIERFLOW_SANDBOX: '1', TEMPORAL_ADDRESS: 'temporal:7233' }, { entry }))).toMatch(/sandbox mode runs only under npm start, which starts the emulators/);
+    expect(refusal(() => loadSettings({ TIERFLOW_SANDBOX: '1', TEMPORAL_ADDRESS: 'temporal:7233' }, { entry }))).toMatch(
+      /sandbox mode runs only under npm start, which starts the emulators/,
+    );
   });
 
   it('refuses TIERFLOW_SANDBOX=1 with real Slack or GitLab credentials as ambiguous, naming them', () => {
     const message = refusal(() =>
-      loadSettings({ TIERFLOW_SANDBOX: '1', SLACK_BOT_TOKEN: FULL.SLACK_BOT_TOKEN, GITLAB_TOKEN: FULL.GITLAB_TOKEN, SLACK_SIGNING_SECRET: FULL.SLACK_SIGNING_SECRET, GITLAB_WEBHOOK_SECRET: FULL.GITLAB_WEBHOOK_SECRET }, { entry: 'embedded' }),
+      loadSettings(
+        {
+          TIERFLOW_SANDBOX: '1',
+          SLACK_BOT_TOKEN: FULL.SLACK_BOT_TOKEN,
+          GITLAB_TOKEN: FULL.GITLAB_TOKEN,
+          SLACK_SIGNING_SECRET: FULL.SLACK_SIGNING_SECRET,
+          GITLAB_WEBHOOK_SECRET: FULL.GITLAB_WEBHOOK_SECRET,
+        },
+        { entry: 'embedded' },
+      ),
     );
     expect(message).toMatch(/ambiguous/);
     for (const name of ['SLACK_BOT_TOKEN', 'GITLAB_TOKEN', 'SLACK_SIGNING_SECRET', 'GITLAB_WEBHOOK_SECRET']) expect(message).toContain(name);
@@ -125,11 +132,14 @@ describe('production: every gap named at once', () => {
     expect(missingIn(refusal(() => loadSettings(env, { entry: entry as Entry }))).sort()).toEqual([...required].sort());
   });
 
-  it.each(Object.entries(REQUIRED).flatMap(([entry, required]) => required.map((name) => [entry, name])))('a %s without %s refuses naming exactly it', (entry, name) => {
-    const env: Record<string, string> = { ...FULL };
-    delete env[name];
-    expect(missingIn(refusal(() => loadSettings(env, { entry: entry as Entry })))).toEqual([name]);
-  });
+  it.each(Object.entries(REQUIRED).flatMap(([entry, required]) => required.map((name) => [entry, name])))(
+    'a %s without %s refuses naming exactly it',
+    (entry, name) => {
+      const env: Record<string, string> = { ...FULL };
+      delete env[name];
+      expect(missingIn(refusal(() => loadSettings(env, { entry: entry as Entry })))).toEqual([name]);
+    },
+  );
 
   it.each(Object.keys(REQUIRED) as Entry[])('a %s with everything it needs starts in production mode', (entry) => {
     const s = loadSettings(FULL, { entry });
@@ -158,7 +168,8 @@ describe('production: every gap named at once', () => {
 
   it('names malformed, missing and weak variables in one error', () => {
     const message = refusal(() => loadSettings({ PORT: 'eighty', API_TOKEN: 'short', SLACK_API_URL: 'not a url' }, { entry: 'intake' }));
-    for (const name of ['PORT', 'SLACK_API_URL', 'API_TOKEN is too weak', 'INTAKE_SECRET is missing', 'TEMPORAL_ADDRESS is missing']) expect(message).toContain(name);
+    for (const name of ['PORT', 'SLACK_API_URL', 'API_TOKEN is too weak', 'INTAKE_SECRET is missing', 'TEMPORAL_ADDRESS is missing'])
+      expect(message).toContain(name);
   });
 
   it('treats an empty variable as unset', () => {
@@ -179,7 +190,11 @@ describe('production: every gap named at once', () => {
   });
 
   it('binds loopback by default and takes HOST, METRICS_ADDRESS and WORKER_METRICS_ADDRESS when set', () => {
-    expect(loadSettings(FULL, { entry: 'worker' })).toMatchObject({ host: '127.0.0.1', metricsAddress: '127.0.0.1:9091', workerMetricsAddress: '127.0.0.1:9464' });
+    expect(loadSettings(FULL, { entry: 'worker' })).toMatchObject({
+      host: '127.0.0.1',
+      metricsAddress: '127.0.0.1:9091',
+      workerMetricsAddress: '127.0.0.1:9464',
+    });
     const set = loadSettings({ ...FULL, HOST: '0.0.0.0', METRICS_ADDRESS: '0.0.0.0:9091', WORKER_METRICS_ADDRESS: '[::]:9464' }, { entry: 'embedded' });
     expect(set).toMatchObject({ host: '0.0.0.0', metricsAddress: '0.0.0.0:9091', workerMetricsAddress: '[::]:9464' });
   });
@@ -205,7 +220,11 @@ describe('intake sources (TIERFLOW_SOURCES)', () => {
   });
 
   it('does not excuse the worker from its Slack and GitLab credentials', () => {
-    expect(missingIn(refusal(() => loadSettings({ TIERFLOW_SOURCES: 'webhook', TEMPORAL_ADDRESS: 'temporal:7233' }, { entry: 'worker' }))).sort()).toEqual(['GITLAB_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_HELP_CHANNEL']);
+    expect(missingIn(refusal(() => loadSettings({ TIERFLOW_SOURCES: 'webhook', TEMPORAL_ADDRESS: 'temporal:7233' }, { entry: 'worker' }))).sort()).toEqual([
+      'GITLAB_TOKEN',
+      'SLACK_BOT_TOKEN',
+      'SLACK_HELP_CHANNEL',
+    ]);
   });
 
   it.each([
@@ -259,7 +278,9 @@ describe('secret strength', () => {
 
   it('never puts a secret value in any refusal or in the loggable summary', () => {
     const text = JSON.stringify(describeSettings(loadSettings(FULL, { entry: 'embedded' })));
-    const secrets = Object.entries(FULL).filter(([name]) => !['TEMPORAL_ADDRESS', 'SLACK_HELP_CHANNEL'].includes(name)).map(([, value]) => value);
+    const secrets = Object.entries(FULL)
+      .filter(([name]) => !['TEMPORAL_ADDRESS', 'SLACK_HELP_CHANNEL'].includes(name))
+      .map(([, value]) => value);
     for (const secret of secrets) expect(text).not.toContain(secret);
     const weakened = Object.fromEntries(Object.entries(FULL).map(([k, v]) => [k, k === 'TEMPORAL_ADDRESS' ? v : `${v.slice(0, 12)}`]));
     const message = refusal(() => loadSettings(weakened, { entry: 'embedded' }));
@@ -267,8 +288,11 @@ describe('secret strength', () => {
   });
 
   it('describes mode, sources and bind address in the summary', () => {
-    expect(describeSettings(loadSettings({ ...FULL, TIERFLOW_SOURCES: 'slack,gitlab' }, { entry: 'intake' }))).toMatchObject({ mode: 'production', sources: ['slack', 'gitlab'], host: '127.0.0.1' });
+    expect(describeSettings(loadSettings({ ...FULL, TIERFLOW_SOURCES: 'slack,gitlab' }, { entry: 'intake' }))).toMatchObject({
+      mode: 'production',
+      sources: ['slack', 'gitlab'],
+      host: '127.0.0.1',
+    });
     expect(describeSettings(loadSettings({}, { entry: 'embedded' }))).toMatchObject({ mode: 'sandbox', intakeSignature: 'not required (sandbox)' });
   });
 });
-

@@ -13,7 +13,10 @@ const FIRST_RESPONSE_DUE = MONDAY_9 + 4 * HOUR; // P2 at Tier 2: 4 coverage hour
 
 describe('the events of a decision', () => {
   it('opening a request says nothing happened to a clock yet', () => {
-    const opened = openRequest({ id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'question', system: okta, startTier: 2, mentions: [] }, ctxAt(MONDAY_9));
+    const opened = openRequest(
+      { id: 'r', requester: { email: 'a@example.com' }, summary: 's', type: 'question', system: okta, startTier: 2, mentions: [] },
+      ctxAt(MONDAY_9),
+    );
     expect(opened.events).toEqual([]);
   });
 
@@ -52,7 +55,10 @@ describe('the events of a decision', () => {
   });
 
   it('resolving stops both clocks; the requester commenting stops none', () => {
-    expect(applyAction(open(), 'resolve', { actor: 'grace' }, ctxAt(MONDAY_9 + 2 * HOUR)).events.map((e) => e.kind === 'clock_stopped' && e.clock)).toEqual(['first_response', 'resolution']);
+    expect(applyAction(open(), 'resolve', { actor: 'grace' }, ctxAt(MONDAY_9 + 2 * HOUR)).events.map((e) => e.kind === 'clock_stopped' && e.clock)).toEqual([
+      'first_response',
+      'resolution',
+    ]);
     expect(applyAction(open(), 'comment', { actor: 'ada@example.com', note: 'any news?' }, ctxAt(MONDAY_9 + HOUR)).events).toEqual([]);
   });
 

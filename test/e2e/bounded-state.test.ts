@@ -30,9 +30,11 @@ const TEN_KB = 'a long paste of logs '.repeat(500).slice(0, 10_000);
 /** Runs `work` over `items` with at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -58,15 +60,22 @@ describe('a request flooded with comments', () => {
     // Delivered as Slack does: a 503 (a busy worker on a loaded machine) is retried with the same
     // event id, which the request applies once.
     const statuses: Record<number, number> = {};
-    await pool(Array.from({ length: COMMENTS }, (_, i) => i), 8, async (i) => {
-      const reply = slackMessageEvent({ ts: freshTs(), thread_ts: ts, user: `U0FLOOD${String(i % 50).padStart(3, '0')}`, text: `${i} ${TEN_KB}` }, { event_id: freshEventId() });
-      for (let attempt = 0; ; attempt += 1) {
-        const res = await slackEvent(e2e.baseUrl, reply, attempt > 0 ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' } : {});
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status !== 503 || attempt === 5) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    });
+    await pool(
+      Array.from({ length: COMMENTS }, (_, i) => i),
+      8,
+      async (i) => {
+        const reply = slackMessageEvent(
+          { ts: freshTs(), thread_ts: ts, user: `U0FLOOD${String(i % 50).padStart(3, '0')}`, text: `${i} ${TEN_KB}` },
+          { event_id: freshEventId() },
+        );
+        for (let attempt = 0; ; attempt += 1) {
+          const res = await slackEvent(e2e.baseUrl, reply, attempt > 0 ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' } : {});
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status !== 503 || attempt === 5) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      },
+    );
     expect(Object.keys(statuses).filter((code) => code !== '200' && code !== '503')).toEqual([]);
 
     const read = await timed(() => fetch(`${e2e.baseUrl}/requests/${id}`, { headers: { authorization: `Bearer ${API_TOKEN}` } }));

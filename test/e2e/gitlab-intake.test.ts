@@ -34,7 +34,11 @@ const key = () => `${freshEventId()}-${Date.now()}`;
 /** A change request over the JSON webhook: it starts at Tier 3, so tierflow opens its tracker issue. */
 async function changeRequest(summary: string): Promise<{ id: string; issue: GitlabIssue }> {
   const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary, system: 'okta-sso', type: 'change', idempotencyKey: key() });
-  const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
+  const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) },
+    body: raw,
+  });
   const { id } = (await res.json()) as { id: string };
   const issue = await eventually('the tracker issue', () => issueOf(id));
   // Let the workflow settle (issue link recorded, status message refreshed) before acting on it.
@@ -48,13 +52,23 @@ async function changeRequest(summary: string): Promise<{ id: string; issue: Gitl
 
 /** The hook GitLab would send for `action` on an emulator issue. */
 const hookFor = (action: 'close' | 'reopen' | 'open', issue: GitlabIssue, username = 'grace') =>
-  issueHook(action, { iid: issue.iid, title: issue.title, description: issue.description, url: issue.web_url, labels: issue.labels }, { projectId: projectId(), path: TRACKER, username });
+  issueHook(
+    action,
+    { iid: issue.iid, title: issue.title, description: issue.description, url: issue.web_url, labels: issue.labels },
+    { projectId: projectId(), path: TRACKER, username },
+  );
 
 const timelineOf = async (id: string, action: string) => (await requestStatus(e2e.baseUrl, id))!.timeline.filter((t) => t.action === action);
 
 /** An engineer action over the HTTP API (what these tests need is its effect on the tracker, not who may press Slack buttons). */
 const act = async (id: string, action: string, body: Record<string, unknown>) =>
-  (await fetch(`${e2e.baseUrl}/requests/${id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+  (
+    await fetch(`${e2e.baseUrl}/requests/${id}/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).status;
 
 describe('GitLab hooks end to end', () => {
   it('resolves the request when its issue is closed, once for a redelivery, and ignores the close tierflow itself makes', async () => {
@@ -75,13 +89,25 @@ describe('GitLab hooks end to end', () => {
 
   it("turns a note into a comment, and ignores tierflow's own notes", async () => {
     const { id, issue } = await changeRequest('Rotate the Okta API token');
-    const res = await gitlabPost(e2e.baseUrl, noteHook('Token rotated, please verify', { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER }), key(), 'Note Hook');
+    const res = await gitlabPost(
+      e2e.baseUrl,
+      noteHook('Token rotated, please verify', { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER }),
+      key(),
+      'Note Hook',
+    );
     expect(res.body).toEqual({ ok: true, request: id, status: 'open' });
     expect(await timelineOf(id, 'comment')).toEqual([expect.objectContaining({ actor: 'grace', note: 'Token rotated, please verify' })]);
 
     expect(await act(id, 'acknowledge', { actor: 'grace' })).toBe(200);
-    const ours = await eventually('a note tierflow wrote', () => e2e.harness.sandbox.gitlab.notes(TRACKER, issue.iid).find((n) => n.body.includes('tierflow-effect')));
-    const echoed = await gitlabPost(e2e.baseUrl, noteHook(ours.body, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER }), key(), 'Note Hook');
+    const ours = await eventually('a note tierflow wrote', () =>
+      e2e.harness.sandbox.gitlab.notes(TRACKER, issue.iid).find((n) => n.body.includes('tierflow-effect')),
+    );
+    const echoed = await gitlabPost(
+      e2e.baseUrl,
+      noteHook(ours.body, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER }),
+      key(),
+      'Note Hook',
+    );
     expect(echoed.body).toEqual({ ok: true, ignored: 'note written by tierflow' });
     expect(await timelineOf(id, 'comment')).toHaveLength(1);
   });
@@ -90,7 +116,11 @@ describe('GitLab hooks end to end', () => {
     const created = await fetch(`${e2e.harness.sandbox.gitlab.url}/api/v4/projects/${encodeURIComponent(TRACKER)}/issues`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'private-token': 'glpat-e2e' },
-      body: JSON.stringify({ title: 'Grant the data team access to the BI bucket', description: 'Needed for Q3 reporting', labels: 'corpsys::aws,type::access' }),
+      body: JSON.stringify({
+        title: 'Grant the data team access to the BI bucket',
+        description: 'Needed for Q3 reporting',
+        labels: 'corpsys::aws,type::access',
+      }),
     });
     const issue = (await created.json()) as GitlabIssue;
     const id = gitlabIssueRequestId(projectId(), issue.iid);
@@ -137,15 +167,16 @@ describe('quick actions in user text', () => {
   });
 });
 
-describe('a copy of tierflow\'s marker reaches no other request', () => {
+describe("a copy of tierflow's marker reaches no other request", () => {
   /** Mallory: anyone who can open an issue in the tracker, writing through the real client. */
   const asMallory = () => new Gitlab({ host: e2e.harness.sandbox.gitlab.url, token: e2e.harness.sandbox.gitlab.tokenFor('mallory') });
   const notesOf = (iid: number) => e2e.harness.sandbox.gitlab.notes(TRACKER, iid);
-  const note = (text: string, issue: GitlabIssue) => noteHook(text, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER });
+  const note = (text: string, issue: GitlabIssue) =>
+    noteHook(text, { iid: issue.iid, description: issue.description }, { projectId: projectId(), path: TRACKER });
   /** What a victim's timeline shows of actions a hook could have caused. */
   const hookActions = async (id: string) => (await requestStatus(e2e.baseUrl, id))!.timeline.filter((t) => ['comment', 'resolve', 'reopen'].includes(t.action));
 
-  it('closing, reopening or commenting on an issue carrying the victim\'s marker acts on the issue\'s own request or none, never the victim', async () => {
+  it("closing, reopening or commenting on an issue carrying the victim's marker acts on the issue's own request or none, never the victim", async () => {
     const victim = await changeRequest('Grant the on-call group access to the prod database');
     const forged = (await asMallory().Issues.create(TRACKER, 'Printer on floor 3 jams', {
       description: `Paper jam again\n\n<!-- ${requestMarker(victim.id)} -->`,
@@ -174,14 +205,22 @@ describe('a copy of tierflow\'s marker reaches no other request', () => {
     const edited = issueOf(victim.id)!;
     expect(edited.description).not.toContain('tierflow-request');
 
-    expect((await gitlabPost(e2e.baseUrl, note('Done on our side', edited), key(), 'Note Hook')).body).toEqual({ ok: true, request: victim.id, status: 'open' });
+    expect((await gitlabPost(e2e.baseUrl, note('Done on our side', edited), key(), 'Note Hook')).body).toEqual({
+      ok: true,
+      request: victim.id,
+      status: 'open',
+    });
     expect(await gitlabPost(e2e.baseUrl, hookFor('close', edited), key())).toEqual({ status: 200, body: { ok: true, request: victim.id, status: 'resolved' } });
     expect((await hookActions(victim.id)).map((t) => t.action)).toEqual(['comment', 'resolve']);
   });
 
-  it('an issue planted with a request\'s marker before tierflow opened one is neither adopted nor started, and cannot close the request', async () => {
+  it("an issue planted with a request's marker before tierflow opened one is neither adopted nor started, and cannot close the request", async () => {
     const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'VPN drops every hour', system: 'okta-sso', idempotencyKey: key() });
-    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
+    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) },
+      body: raw,
+    });
     const { id } = (await res.json()) as { id: string };
     const atTier2 = await eventually('the request at Tier 2', async () => {
       const view = await requestStatus(e2e.baseUrl, id);
@@ -189,9 +228,14 @@ describe('a copy of tierflow\'s marker reaches no other request', () => {
     });
     expect(atTier2).toMatchObject({ tier: 2, links: { gitlabIssue: null } });
 
-    const planted = (await asMallory().Issues.create(TRACKER, `[${id}] VPN drops every hour`, { description: `<!-- ${requestMarker(id)} -->` })) as unknown as GitlabIssue;
+    const planted = (await asMallory().Issues.create(TRACKER, `[${id}] VPN drops every hour`, {
+      description: `<!-- ${requestMarker(id)} -->`,
+    })) as unknown as GitlabIssue;
     // Its open hook names a running request with no tracker issue yet: held back, nothing started.
-    expect((await gitlabPost(e2e.baseUrl, hookFor('open', planted, 'mallory'), key())).body).toEqual({ ok: true, ignored: 'issue names a request whose tracker issue is not recorded yet' });
+    expect((await gitlabPost(e2e.baseUrl, hookFor('open', planted, 'mallory'), key())).body).toEqual({
+      ok: true,
+      ignored: 'issue names a request whose tracker issue is not recorded yet',
+    });
     expect(await requestStatus(e2e.baseUrl, gitlabIssueRequestId(projectId(), planted.iid))).toBeNull();
 
     expect(await act(id, 'escalate', { actor: 'grace', note: 'needs the system owners' })).toBe(200);

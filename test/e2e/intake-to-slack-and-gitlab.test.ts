@@ -81,7 +81,13 @@ function threadsFor(id: string) {
 describe('a request end to end', () => {
   it('is accepted once, posted once to Slack, acknowledged and resolved over HTTP, and refused a second resolve', async () => {
     const key = unique('form');
-    const body = { requester: { email: 'ada@example.com', name: 'Ada' }, summary: 'Locked out of Okta <!channel>', system: 'okta-sso', priority: 'P3', idempotencyKey: key };
+    const body = {
+      requester: { email: 'ada@example.com', name: 'Ada' },
+      summary: 'Locked out of Okta <!channel>',
+      system: 'okta-sso',
+      priority: 'P3',
+      idempotencyKey: key,
+    };
 
     const first = await submit(body);
     expect(first.status).toBe(202);
@@ -143,7 +149,8 @@ describe('a request end to end', () => {
 
 describe('the Temporal UI view of requests', () => {
   it('finds exactly the breached Tier 3 requests with Tier = 3 AND SlaBreached = true', async () => {
-    const submitOne = async (summary: string, priority: string) => (await submit({ requester: { email: 'ops@example.com' }, summary, system: 'okta-sso', priority })).body.id as string;
+    const submitOne = async (summary: string, priority: string) =>
+      (await submit({ requester: { email: 'ops@example.com' }, summary, system: 'okta-sso', priority })).body.id as string;
     const breached = await submitOne('breaches into Tier 3', 'P1');
     const calm = await submitOne('stays at Tier 2', 'P3');
     const escalatedByHand = await submitOne('escalated by hand, not breached', 'P3');
@@ -173,7 +180,12 @@ describe('intake with Temporal unreachable', () => {
       options: { intakeSecret: SECRET, apiToken: TOKEN, publicUrl: 'http://tierflow.test' },
     });
     const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'x' });
-    const res = await deadApp.inject({ method: 'POST', url: '/webhooks/requests', payload: raw, headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(SECRET, raw, Date.now() / 1000) } });
+    const res = await deadApp.inject({
+      method: 'POST',
+      url: '/webhooks/requests',
+      payload: raw,
+      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(SECRET, raw, Date.now() / 1000) },
+    });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
     expect(res.json().error).toMatch(/unreachable/);

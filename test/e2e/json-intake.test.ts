@@ -42,14 +42,20 @@ afterAll(async () => {
 
 /** Sends exactly these bytes with exactly this header, as a replaying attacker does. */
 async function deliver(baseUrl: string, raw: string, signature: string) {
-  const res = await fetch(`${baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signature }, body: raw });
+  const res = await fetch(`${baseUrl}/webhooks/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tierflow-signature': signature },
+    body: raw,
+  });
   return { status: res.status, body: (await res.json()) as { id?: string; duplicate?: boolean; error?: string } };
 }
 
 /** The requests whose Slack status message carries `marker` (each request posts one). */
 function requestsMentioning(marker: string): Set<unknown> {
   return new Set(
-    e2e.harness.sandbox.slack.messages.filter((m) => m.metadata?.event_type === 'tierflow_request' && m.text.includes(marker)).map((m) => m.metadata!.event_payload.request_id),
+    e2e.harness.sandbox.slack.messages
+      .filter((m) => m.metadata?.event_type === 'tierflow_request' && m.text.includes(marker))
+      .map((m) => m.metadata!.event_payload.request_id),
   );
 }
 
@@ -65,7 +71,11 @@ describe('a captured signed JSON delivery, end to end', () => {
     ['with an idempotency key', true],
   ])('sent 3 times (%s) is one request: 202 with the same id, duplicate on the 2nd and 3rd; 6 minutes later 401 stale', async (_name, keyed) => {
     const marker = `replay-${randomUUID().slice(0, 8)}`;
-    const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: `Laptop will not boot ${marker}`, ...(keyed ? { idempotencyKey: `form-${marker}` } : {}) });
+    const raw = JSON.stringify({
+      requester: { email: 'ada@example.com' },
+      summary: `Laptop will not boot ${marker}`,
+      ...(keyed ? { idempotencyKey: `form-${marker}` } : {}),
+    });
     const signature = signRequest(SECRET, raw, Date.now() / 1000);
 
     const answers = [await deliver(e2e.baseUrl, raw, signature), await deliver(e2e.baseUrl, raw, signature), await deliver(e2e.baseUrl, raw, signature)];
@@ -104,7 +114,9 @@ describe('API Idempotency-Key, end to end', () => {
   it('named like a Slack delivery (slack-<event id>) cannot pre-empt that delivery: both comments land', async () => {
     const ts = freshTs();
     const id = slackMessageRequestId(HELP_CHANNEL, ts);
-    expect((await slackEvent(e2e.baseUrl, slackMessageEvent({ ts, user: 'U0ADA0003', text: 'SSO loop on the wiki' }, { event_id: freshEventId() }))).status).toBe(200);
+    expect(
+      (await slackEvent(e2e.baseUrl, slackMessageEvent({ ts, user: 'U0ADA0003', text: 'SSO loop on the wiki' }, { event_id: freshEventId() }))).status,
+    ).toBe(200);
     await eventually('the request', () => requestStatus(e2e.baseUrl, id));
 
     const eventId = freshEventId();
@@ -114,7 +126,10 @@ describe('API Idempotency-Key, end to end', () => {
       body: JSON.stringify({ actor: 'token-holder', note: 'first in' }),
     });
     expect(api.status).toBe(200);
-    const reply = await slackEvent(e2e.baseUrl, slackMessageEvent({ ts: freshTs(), thread_ts: ts, user: 'U0GRACE01', text: 'Clear the wiki cookies' }, { event_id: eventId }));
+    const reply = await slackEvent(
+      e2e.baseUrl,
+      slackMessageEvent({ ts: freshTs(), thread_ts: ts, user: 'U0GRACE01', text: 'Clear the wiki cookies' }, { event_id: eventId }),
+    );
     expect(reply.body).toEqual({ ok: true, request: id });
 
     const comments = (await requestStatus(e2e.baseUrl, id))!.timeline.filter((t) => t.action === 'comment');

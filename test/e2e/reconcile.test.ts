@@ -33,7 +33,14 @@ const mallory = () => gitlabAs(harness.sandbox.gitlab.tokenFor('mallory'));
 
 /** A change request: it starts at Tier 3 and tierflow opens its tracker issue. */
 async function changeRequest(summary: string): Promise<{ handle: WorkflowHandle<typeof helpRequestWorkflow>; opened: RequestStatusView; iid: number }> {
-  const input: HelpRequestInput = { id: unique('req-reconcile'), source: 'webhook', requester: { email: 'ada@example.com' }, summary, system: 'okta-sso', type: 'change' };
+  const input: HelpRequestInput = {
+    id: unique('req-reconcile'),
+    source: 'webhook',
+    requester: { email: 'ada@example.com' },
+    summary,
+    system: 'okta-sso',
+    type: 'change',
+  };
   const handle = await client.workflow.start(helpRequestWorkflow, { workflowId: input.id, taskQueue: harness.taskQueue, args: [input] });
   const opened = await eventually('the tracker issue', async () => {
     const status = await handle.query(statusQuery);
@@ -64,10 +71,14 @@ describe('tracker reconciliation', () => {
     const schedule = client.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
-      const resolved = await eventually('the request to be resolved by the reconciler', async () => {
-        const status = await handle.query(statusQuery);
-        return status.status === 'resolved' ? status : null;
-      }, 30_000);
+      const resolved = await eventually(
+        'the request to be resolved by the reconciler',
+        async () => {
+          const status = await handle.query(statusQuery);
+          return status.status === 'resolved' ? status : null;
+        },
+        30_000,
+      );
       expect(resolved.timeline.at(-1)).toMatchObject({ actor: 'gitlab-reconciler', action: 'resolve' });
     } finally {
       await schedule.delete();
@@ -79,7 +90,11 @@ describe('tracker reconciliation', () => {
     const forged = await mallory().Issues.create(TRACKER, 'Printer jam', { description: `jammed\n\n<!-- ${requestMarker(victim.handle.workflowId)} -->` });
     await mallory().Issues.edit(TRACKER, forged.iid, { stateEvent: 'close' });
 
-    const report: ReconcileReport = await client.workflow.execute('reconcileTrackerWorkflow', { taskQueue: harness.taskQueue, workflowId: unique('reconcile-run'), args: [{}] });
+    const report: ReconcileReport = await client.workflow.execute('reconcileTrackerWorkflow', {
+      taskQueue: harness.taskQueue,
+      workflowId: unique('reconcile-run'),
+      args: [{}],
+    });
     // The run saw the forged issue (closed, in the lookback) and the victim's own (open): nothing to do.
     expect(report.issuesSeen).toBeGreaterThanOrEqual(2);
     expect(report.signalled.filter((s) => s.requestId === victim.handle.workflowId)).toEqual([]);

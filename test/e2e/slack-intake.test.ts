@@ -69,7 +69,8 @@ describe('Slack events end to end', () => {
     const id = slackMessageRequestId(HELP_CHANNEL, ts);
     const event = slackMessageEvent({ ts, user: 'U0ADA0002', text: 'VPN drops every hour <!channel>\nsince the update' }, { event_id: freshEventId() });
     const answers = [];
-    for (const retry of [undefined, '1', '2']) answers.push(await slackEvent(e2e.baseUrl, event, retry ? { 'x-slack-retry-num': retry, 'x-slack-retry-reason': 'http_timeout' } : {}));
+    for (const retry of [undefined, '1', '2'])
+      answers.push(await slackEvent(e2e.baseUrl, event, retry ? { 'x-slack-retry-num': retry, 'x-slack-retry-reason': 'http_timeout' } : {}));
     expect(answers.map((a) => [a.status, a.body.duplicate])).toEqual([
       [200, false],
       [200, true],
@@ -89,7 +90,10 @@ describe('Slack events end to end', () => {
   it("turns thread replies into comments on the right request, by the reply's thread", async () => {
     const fromSlack = await askInSlack('Okta asks for MFA twice');
     const other = await askInSlack('Zoom audio is choppy');
-    const reply = slackMessageEvent({ ts: freshTs(), thread_ts: fromSlack.ts, user: 'U0GRACE01', text: 'Can you try another browser?' }, { event_id: freshEventId() });
+    const reply = slackMessageEvent(
+      { ts: freshTs(), thread_ts: fromSlack.ts, user: 'U0GRACE01', text: 'Can you try another browser?' },
+      { event_id: freshEventId() },
+    );
     expect((await slackEvent(e2e.baseUrl, reply)).body).toEqual({ ok: true, request: fromSlack.id });
     expect((await slackEvent(e2e.baseUrl, reply, { 'x-slack-retry-num': '1' })).body).toEqual({ ok: true, request: fromSlack.id });
 
@@ -100,11 +104,17 @@ describe('Slack events end to end', () => {
 
   it("finds a JSON-webhook request from a reply in tierflow's own thread, through the SlackThread search attribute", async () => {
     const raw = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'Printer on floor 3 is offline', idempotencyKey: `e2e-${freshEventId()}` });
-    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) }, body: raw });
+    const res = await fetch(`${e2e.baseUrl}/webhooks/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest('e2e-intake-secret', raw, Date.now() / 1000) },
+      body: raw,
+    });
     const { id } = (await res.json()) as { id: string };
     const [thread] = await eventually('the thread', () => (statusMessages(id).length > 0 ? statusMessages(id) : null));
     const threadTs = thread!.thread_ts ?? thread!.ts;
-    await eventually('the SlackThread search attribute', async () => (await e2e.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SlackThreadKey));
+    await eventually('the SlackThread search attribute', async () =>
+      (await e2e.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SlackThreadKey),
+    );
 
     const reply = slackMessageEvent({ ts: freshTs(), thread_ts: threadTs, user: 'U0GRACE01', text: 'Which printer exactly?' }, { event_id: freshEventId() });
     // Visibility is eventually consistent: the same delivery again is harmless (same update id).
@@ -117,18 +127,24 @@ describe('Slack events end to end', () => {
     expect(comments).toHaveLength(1);
   });
 
-  it("resumes a paused request when the requester replies in the thread", async () => {
+  it('resumes a paused request when the requester replies in the thread', async () => {
     const asked = await askInSlack('Need access to the finance drive');
     const paused = await slackClick(e2e.baseUrl, blockActions('pause', asked.id, { user: 'U0GRACE01', actionTs: freshTs() }));
     expect(paused.status).toBe(200);
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('waiting_on_requester');
-    await slackEvent(e2e.baseUrl, slackMessageEvent({ ts: freshTs(), thread_ts: asked.ts, user: asked.user, text: 'Here is my manager approval' }, { event_id: freshEventId() }));
+    await slackEvent(
+      e2e.baseUrl,
+      slackMessageEvent({ ts: freshTs(), thread_ts: asked.ts, user: asked.user, text: 'Here is my manager approval' }, { event_id: freshEventId() }),
+    );
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
   });
 
   it('answers a direct message with one polite redirect, however often it is delivered, and opens no request', async () => {
     const eventId = freshEventId();
-    const dm = slackMessageEvent({ channel: 'D0DIRECT1', channel_type: 'im', ts: freshTs(), user: 'U0ADA0003', text: 'can you reset my password?' }, { event_id: eventId });
+    const dm = slackMessageEvent(
+      { channel: 'D0DIRECT1', channel_type: 'im', ts: freshTs(), user: 'U0ADA0003', text: 'can you reset my password?' },
+      { event_id: eventId },
+    );
     for (const retry of [undefined, '1', '2']) expect((await slackEvent(e2e.baseUrl, dm, retry ? { 'x-slack-retry-num': retry } : {})).status).toBe(200);
     await e2e.client.workflow.getHandle(slackNoticeId(eventId)).result();
     const inDm = e2e.harness.sandbox.slack.messages.filter((m) => m.channel === 'D0DIRECT1');
@@ -140,7 +156,10 @@ describe('Slack events end to end', () => {
 
   it("ignores the app's own and other bots' messages", async () => {
     const ts = freshTs();
-    const res = await slackEvent(e2e.baseUrl, slackMessageEvent({ ts, bot_id: 'B0TIERFLOW', user: 'U0TIERFLOW', text: 'status' }, { event_id: freshEventId() }));
+    const res = await slackEvent(
+      e2e.baseUrl,
+      slackMessageEvent({ ts, bot_id: 'B0TIERFLOW', user: 'U0TIERFLOW', text: 'status' }, { event_id: freshEventId() }),
+    );
     expect(res.body.ignored).toBe('bot message');
     expect(await requestStatus(e2e.baseUrl, slackMessageRequestId(HELP_CHANNEL, ts))).toBeNull();
   });
@@ -158,7 +177,10 @@ describe('Slack buttons end to end', () => {
 
     expect((await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: 'U0GRACE01', actionTs: freshTs() }))).status).toBe(200);
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('resolved');
-    const refused = await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: 'U0BOB0001', actionTs: freshTs(), responseUrl: responseUrl('again') }));
+    const refused = await slackClick(
+      e2e.baseUrl,
+      blockActions('resolve', asked.id, { user: 'U0BOB0001', actionTs: freshTs(), responseUrl: responseUrl('again') }),
+    );
     expect(refused.status).toBe(200);
     const ephemeral = await eventually('the ephemeral refusal', () => responses.find((r) => r.path === '/response/again'));
     expect(ephemeral.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/already resolved/) });
@@ -194,7 +216,10 @@ describe('Slack buttons end to end', () => {
 
   it('lets only the requester press "This solved it"', async () => {
     const asked = await askInSlack('How do I reset my 1Password master password?');
-    await slackClick(e2e.baseUrl, blockActions('solved', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('solved-by-analyst') }));
+    await slackClick(
+      e2e.baseUrl,
+      blockActions('solved', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('solved-by-analyst') }),
+    );
     const refused = await eventually('the refusal', () => responses.find((r) => r.path === '/response/solved-by-analyst'));
     expect(refused.body.text).toMatch(/only the requester can mark this request solved/);
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');

@@ -125,7 +125,12 @@ describe('POST /webhooks/requests', () => {
 
   it('answers 415 for a non-JSON content type', async () => {
     const { gateway } = recordingGateway();
-    const res = await appWith(gateway).inject({ method: 'POST', url: '/webhooks/requests', payload: 'summary=x', headers: { 'content-type': 'text/plain', 'x-tierflow-signature': signRequest(SECRET, 'summary=x', NOW_S) } });
+    const res = await appWith(gateway).inject({
+      method: 'POST',
+      url: '/webhooks/requests',
+      payload: 'summary=x',
+      headers: { 'content-type': 'text/plain', 'x-tierflow-signature': signRequest(SECRET, 'summary=x', NOW_S) },
+    });
     expect(res.statusCode).toBe(415);
   });
 

@@ -26,10 +26,21 @@ const ROUTES = ['/slack/events', '/slack/commands', '/slack/interactions', '/web
 const jsonish = fc.oneof(
   fc.jsonValue(),
   fc.dictionary(fc.constantFrom('type', 'event', 'event_id', 'object_kind', 'user', 'project', 'object_attributes', 'challenge', 'actions'), fc.jsonValue()),
-  fc.tuple(fc.constantFrom<Record<string, unknown>>(slackMessageEvent(), issueHook('close', { iid: 3 }), noteHook('hi', { iid: 3 }), blockActions('resolve', 'req-json-a')), fc.string(), fc.jsonValue()).map(
-    ([base, key, value]) => ({ ...base, [key || 'type']: value }),
-  ),
-  fc.tuple(fc.jsonValue(), fc.constantFrom('channel', 'user', 'ts', 'thread_ts', 'text', 'subtype', 'bot_id', 'channel_type')).map(([value, key]) => slackMessageEvent({ [key]: value })),
+  fc
+    .tuple(
+      fc.constantFrom<Record<string, unknown>>(
+        slackMessageEvent(),
+        issueHook('close', { iid: 3 }),
+        noteHook('hi', { iid: 3 }),
+        blockActions('resolve', 'req-json-a'),
+      ),
+      fc.string(),
+      fc.jsonValue(),
+    )
+    .map(([base, key, value]) => ({ ...base, [key || 'type']: value })),
+  fc
+    .tuple(fc.jsonValue(), fc.constantFrom('channel', 'user', 'ts', 'thread_ts', 'text', 'subtype', 'bot_id', 'channel_type'))
+    .map(([value, key]) => slackMessageEvent({ [key]: value })),
 );
 
 const contentTypes = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8', '');
@@ -42,14 +53,30 @@ function assertSane(status: number, body: string): void {
 describe('intake robustness', () => {
   it.each(ROUTES)('%s answers random unsigned bodies and headers with 4xx JSON, starting nothing', async (route) => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), jsonish.map((v) => JSON.stringify(v))), contentTypes, fc.dictionary(fc.constantFrom('x-slack-signature', 'x-slack-request-timestamp', 'x-gitlab-token', 'idempotency-key', 'x-tierflow-signature'), fc.string({ maxLength: 80 })), async (body, contentType, headers) => {
-        const { gateway, started, acts, notices } = recordingGateway();
-        const safeHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '')]));
-        const res = await signedApp(gateway).inject({ method: 'POST', url: route, payload: body, headers: { ...(contentType ? { 'content-type': contentType } : {}), ...safeHeaders } });
-        assertSane(res.statusCode, res.body);
-        expect(res.statusCode).toBeGreaterThanOrEqual(400);
-        expect([...started, ...acts, ...notices]).toHaveLength(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          jsonish.map((v) => JSON.stringify(v)),
+        ),
+        contentTypes,
+        fc.dictionary(
+          fc.constantFrom('x-slack-signature', 'x-slack-request-timestamp', 'x-gitlab-token', 'idempotency-key', 'x-tierflow-signature'),
+          fc.string({ maxLength: 80 }),
+        ),
+        async (body, contentType, headers) => {
+          const { gateway, started, acts, notices } = recordingGateway();
+          const safeHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '')]));
+          const res = await signedApp(gateway).inject({
+            method: 'POST',
+            url: route,
+            payload: body,
+            headers: { ...(contentType ? { 'content-type': contentType } : {}), ...safeHeaders },
+          });
+          assertSane(res.statusCode, res.body);
+          expect(res.statusCode).toBeGreaterThanOrEqual(400);
+          expect([...started, ...acts, ...notices]).toHaveLength(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -58,7 +85,12 @@ describe('intake robustness', () => {
     await fc.assert(
       fc.asyncProperty(jsonish, async (value) => {
         const body = JSON.stringify(value);
-        const res = await signedApp(recordingGateway().gateway).inject({ method: 'POST', url: '/slack/events', payload: body, headers: { 'content-type': 'application/json', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) } });
+        const res = await signedApp(recordingGateway().gateway).inject({
+          method: 'POST',
+          url: '/slack/events',
+          payload: body,
+          headers: { 'content-type': 'application/json', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) },
+        });
         assertSane(res.statusCode, res.body);
       }),
       { numRuns: RUNS },
@@ -75,7 +107,12 @@ describe('intake robustness', () => {
     await fc.assert(
       fc.asyncProperty(fields, async (form) => {
         const body = formEncode(form);
-        const res = await signedApp(recordingGateway().gateway).inject({ method: 'POST', url: route, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) } });
+        const res = await signedApp(recordingGateway().gateway).inject({
+          method: 'POST',
+          url: route,
+          payload: body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) },
+        });
         assertSane(res.statusCode, res.body);
       }),
       { numRuns: RUNS },
@@ -102,7 +139,12 @@ describe('intake robustness', () => {
       fc.asyncProperty(fc.integer({ min: 301, max: 10 ** 9 }), fc.boolean(), async (skew, ahead) => {
         const { gateway, started } = recordingGateway();
         const body = JSON.stringify(slackMessageEvent());
-        const res = await signedApp(gateway).inject({ method: 'POST', url: '/slack/events', payload: body, headers: { 'content-type': 'application/json', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S + (ahead ? skew : -skew)) } });
+        const res = await signedApp(gateway).inject({
+          method: 'POST',
+          url: '/slack/events',
+          payload: body,
+          headers: { 'content-type': 'application/json', ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S + (ahead ? skew : -skew)) },
+        });
         expect(res.statusCode).toBe(401);
         expect(started).toHaveLength(0);
       }),
@@ -112,15 +154,27 @@ describe('intake robustness', () => {
 });
 
 /** A valid JSON intake body, with or without an idempotency key. */
-const webhookBody = fc.record(
-  {
-    requester: fc.record({ email: fc.constantFrom('ada@example.com', 'x.y+z@sub.example.org'), name: fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim().length > 0) }, { requiredKeys: ['email'] }),
-    summary: fc.string({ minLength: 1, maxLength: 120 }).filter((t) => t.trim().length > 0),
-    priority: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
-    idempotencyKey: fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/), fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom('d-0123456789abcdef', 'h-x')),
-  },
-  { requiredKeys: ['requester', 'summary'] },
-).map((b) => JSON.stringify(b));
+const webhookBody = fc
+  .record(
+    {
+      requester: fc.record(
+        {
+          email: fc.constantFrom('ada@example.com', 'x.y+z@sub.example.org'),
+          name: fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim().length > 0),
+        },
+        { requiredKeys: ['email'] },
+      ),
+      summary: fc.string({ minLength: 1, maxLength: 120 }).filter((t) => t.trim().length > 0),
+      priority: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
+      idempotencyKey: fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.constantFrom('d-0123456789abcdef', 'h-x'),
+      ),
+    },
+    { requiredKeys: ['requester', 'summary'] },
+  )
+  .map((b) => JSON.stringify(b));
 
 const INTAKE_SECRET = 'intake-secret'; // signedApp's
 const postJson = (app: ReturnType<typeof signedApp>, raw: string, signature: string) =>
@@ -133,23 +187,57 @@ describe('JSON intake signatures (t=…,v1=…)', () => {
     const sign = (t: string | number, raw: string, secret: string = FUZZ_SECRETS.intake) => createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
     const headers = fc.tuple(webhookBody, fc.integer({ min: -400, max: 400 })).chain(([raw, offset]) => {
       const t = nowS + offset;
-      const otherV1 = fc.constantFrom(`v1=${sign(t, raw).toUpperCase()}`, `v1=${sign(t, raw, 'retired-secret')}`, `v1=${sign(t + 1, raw)}`, `v1=${sign(t, `${raw} `)}`);
+      const otherV1 = fc.constantFrom(
+        `v1=${sign(t, raw).toUpperCase()}`,
+        `v1=${sign(t, raw, 'retired-secret')}`,
+        `v1=${sign(t + 1, raw)}`,
+        `v1=${sign(t, `${raw} `)}`,
+      );
       const element = fc.oneof(
         { weight: 3, arbitrary: fc.constant(`t=${t}`) },
-        { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -400, max: 400 }).map((d) => String(nowS + d)), fc.constantFrom('', '0', `0${t}`, `${t}.5`, `-${t}`, `${t * 1000}`, 'now', '9'.repeat(40))).map((v) => `t=${v}`) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .oneof(
+              fc.integer({ min: -400, max: 400 }).map((d) => String(nowS + d)),
+              fc.constantFrom('', '0', `0${t}`, `${t}.5`, `-${t}`, `${t * 1000}`, 'now', '9'.repeat(40)),
+            )
+            .map((v) => `t=${v}`),
+        },
         { weight: 3, arbitrary: fc.constantFrom(`v1=${sign(t, raw)}`, `v1=${sign(t, raw).toUpperCase()}`) },
         { weight: 2, arbitrary: otherV1 },
         { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-fA-Fg]{0,70}$/).map((h) => `v1=${h}`) },
-        { weight: 1, arbitrary: fc.constantFrom(`sha256=${createHmac('sha256', FUZZ_SECRETS.intake).update(raw).digest('hex')}`, 'v0=abc', '', ' ', `T=${t}`, 'v1', 't', `V1=${sign(t, raw)}`) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            `sha256=${createHmac('sha256', FUZZ_SECRETS.intake).update(raw).digest('hex')}`,
+            'v0=abc',
+            '',
+            ' ',
+            `T=${t}`,
+            'v1',
+            't',
+            `V1=${sign(t, raw)}`,
+          ),
+        },
       );
       // Half near-valid (one t, the right v1 among up to eight others, any order), half anything.
-      const nearValid = fc.array(otherV1, { maxLength: 8 }).chain((others) => fc.shuffledSubarray([`t=${t}`, `v1=${sign(t, raw)}`, ...others], { minLength: others.length + 2 }));
+      const nearValid = fc
+        .array(otherV1, { maxLength: 8 })
+        .chain((others) => fc.shuffledSubarray([`t=${t}`, `v1=${sign(t, raw)}`, ...others], { minLength: others.length + 2 }));
       return fc.oneof(nearValid, fc.array(element, { maxLength: 11 })).map((elements) => ({ raw, header: elements.join(',') }));
     });
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(headers, async ({ raw, header }) => {
-        const c: FuzzCase = { route: { method: 'POST', path: '/webhooks/requests' }, method: 'POST', url: '/webhooks/requests', headers: { 'content-type': 'application/json', 'x-tierflow-signature': header }, body: Buffer.from(raw), label: header };
+        const c: FuzzCase = {
+          route: { method: 'POST', path: '/webhooks/requests' },
+          method: 'POST',
+          url: '/webhooks/requests',
+          headers: { 'content-type': 'application/json', 'x-tierflow-signature': header },
+          body: Buffer.from(raw),
+          label: header,
+        };
         const before = target.calls.length;
         const res = await target.app.inject({ method: 'POST', url: c.url, headers: c.headers, payload: raw });
         const valid = hasValidCredential('intake-hmac', c);

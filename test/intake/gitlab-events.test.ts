@@ -44,7 +44,13 @@ describe('what a hook needs looked up', () => {
 });
 
 describe('which request a close, reopen or note acts on', () => {
-  const decision: ActOnIssueDecision = { kind: 'act_on_issue', issue: { projectId: TRACKER_ID, iid: 40 }, bornId: `req-gitlab-${TRACKER_ID}-40`, action: 'resolve', args: { actor: 'mallory', source: 'gitlab' } };
+  const decision: ActOnIssueDecision = {
+    kind: 'act_on_issue',
+    issue: { projectId: TRACKER_ID, iid: 40 },
+    bornId: `req-gitlab-${TRACKER_ID}-40`,
+    action: 'resolve',
+    args: { actor: 'mallory', source: 'gitlab' },
+  };
   it.each([
     ['the request the issue started', { born: { running: true, trackerIssue: `${TRACKER_ID}#40` }, recordedBy: null }, `req-gitlab-${TRACKER_ID}-40`],
     ['the request the issue started, even when closed', { born: { running: false, trackerIssue: null }, recordedBy: null }, `req-gitlab-${TRACKER_ID}-40`],
@@ -58,19 +64,45 @@ describe('which request a close, reopen or note acts on', () => {
 });
 
 describe('whether an opened issue starts a request', () => {
-  const input = { id: `req-gitlab-${TRACKER_ID}-40`, source: 'gitlab' as const, requester: { email: 'm@users.gitlab.invalid' }, summary: 's', type: 'change' as const };
+  const input = {
+    id: `req-gitlab-${TRACKER_ID}-40`,
+    source: 'gitlab' as const,
+    requester: { email: 'm@users.gitlab.invalid' },
+    summary: 's',
+    type: 'change' as const,
+  };
   const open = (markedId: string | null): OpenIssueDecision => ({ kind: 'open_issue', issue: { projectId: TRACKER_ID, iid: 40 }, markedId, input });
   const here = `${TRACKER_ID}#40`;
 
   it.each([
     ['no marker, recorded by nobody', open(null), { recordedBy: null, marked: null }, 'start'],
     ['a marker naming no request', open('req-json-ghost'), { recordedBy: null, marked: null }, 'start'],
-    ['a marker naming a request that records another issue (a copied marker)', open('req-json-victim'), { recordedBy: null, marked: { running: true, trackerIssue: `${TRACKER_ID}#7` } }, 'start'],
-    ['a marker naming a finished request without an issue', open('req-json-old'), { recordedBy: null, marked: { running: false, trackerIssue: null } }, 'start'],
+    [
+      'a marker naming a request that records another issue (a copied marker)',
+      open('req-json-victim'),
+      { recordedBy: null, marked: { running: true, trackerIssue: `${TRACKER_ID}#7` } },
+      'start',
+    ],
+    [
+      'a marker naming a finished request without an issue',
+      open('req-json-old'),
+      { recordedBy: null, marked: { running: false, trackerIssue: null } },
+      'start',
+    ],
     ['a redelivery: the issue already started its request', open(null), { recordedBy: input.id, marked: null }, 'start'],
     ['an issue another request records', open(null), { recordedBy: 'req-json-a', marked: null }, 'own_issue'],
-    ['a marker naming the request that records this issue (visibility behind)', open('req-json-a'), { recordedBy: null, marked: { running: true, trackerIssue: here } }, 'own_issue'],
-    ['a marker naming a running request with no issue yet (its create in flight)', open('req-json-a'), { recordedBy: null, marked: { running: true, trackerIssue: null } }, 'pending_own_issue'],
+    [
+      'a marker naming the request that records this issue (visibility behind)',
+      open('req-json-a'),
+      { recordedBy: null, marked: { running: true, trackerIssue: here } },
+      'own_issue',
+    ],
+    [
+      'a marker naming a running request with no issue yet (its create in flight)',
+      open('req-json-a'),
+      { recordedBy: null, marked: { running: true, trackerIssue: null } },
+      'pending_own_issue',
+    ],
   ])('%s → %s', (_name, decision, facts, outcome) => {
     const decided = decideIssueOpen(decision, facts);
     if (outcome === 'start') expect(decided).toEqual({ kind: 'start', input });
@@ -78,6 +110,8 @@ describe('whether an opened issue starts a request', () => {
   });
 
   it('logs why it held back an issue that names a request', () => {
-    expect(decideIssueOpen(open('req-json-a'), { recordedBy: null, marked: { running: true, trackerIssue: null } })).toMatchObject({ log: expect.stringContaining('req-json-a') });
+    expect(decideIssueOpen(open('req-json-a'), { recordedBy: null, marked: { running: true, trackerIssue: null } })).toMatchObject({
+      log: expect.stringContaining('req-json-a'),
+    });
   });
 });

@@ -45,11 +45,18 @@ describe('POST /webhooks/gitlab: the token', () => {
 describe('POST /webhooks/gitlab: Issue Hook', () => {
   it('resolves the request that records the closed issue, with the Idempotency-Key as update id', async () => {
     const { gateway, acts } = tracking();
-    const res = await postGitlab(signedApp(gateway), issueHook('close', { iid: 8, description: ours('req-json-form-8812') }), { key: '908a6d9e-45fd-46c8-97e6-c4f350f219dd' });
+    const res = await postGitlab(signedApp(gateway), issueHook('close', { iid: 8, description: ours('req-json-form-8812') }), {
+      key: '908a6d9e-45fd-46c8-97e6-c4f350f219dd',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ok: true, request: 'req-json-form-8812', status: 'resolved' });
     expect(acts).toEqual([
-      { id: 'req-json-form-8812', action: 'resolve', args: { actor: 'grace', source: 'gitlab', note: 'issue closed in GitLab' }, updateId: 'gitlab-908a6d9e-45fd-46c8-97e6-c4f350f219dd' },
+      {
+        id: 'req-json-form-8812',
+        action: 'resolve',
+        args: { actor: 'grace', source: 'gitlab', note: 'issue closed in GitLab' },
+        updateId: 'gitlab-908a6d9e-45fd-46c8-97e6-c4f350f219dd',
+      },
     ]);
   });
 
@@ -63,12 +70,24 @@ describe('POST /webhooks/gitlab: Issue Hook', () => {
   it('reopens on reopen, and finds the request an issue someone opened in the tracker started', async () => {
     const { gateway, acts } = recordingGateway({}, { requests: { [`req-gitlab-${TRACKER_ID}-12`]: { running: true, trackerIssue: `${TRACKER_ID}#12` } } });
     await postGitlab(signedApp(gateway), issueHook('reopen', { iid: 12, description: 'opened by a person' }), { key: 'k-2' });
-    expect(acts).toEqual([{ id: `req-gitlab-${TRACKER_ID}-12`, action: 'reopen', args: { actor: 'grace', source: 'gitlab', note: 'issue reopened in GitLab' }, updateId: 'gitlab-k-2' }]);
+    expect(acts).toEqual([
+      {
+        id: `req-gitlab-${TRACKER_ID}-12`,
+        action: 'reopen',
+        args: { actor: 'grace', source: 'gitlab', note: 'issue reopened in GitLab' },
+        updateId: 'gitlab-k-2',
+      },
+    ]);
   });
 
   it('starts a request from an issue opened in the tracker, typed and prioritised by its labels', async () => {
     const { gateway, started } = recordingGateway();
-    const hook = issueHook('open', { iid: 23, title: 'Add a VPN route', description: '/close\n/assign @someone\nplease', labels: ['corpsys::nordlayer', 'type::access', 'priority::P2', 'API'] });
+    const hook = issueHook('open', {
+      iid: 23,
+      title: 'Add a VPN route',
+      description: '/close\n/assign @someone\nplease',
+      labels: ['corpsys::nordlayer', 'type::access', 'priority::P2', 'API'],
+    });
     const res = await postGitlab(signedApp(gateway), hook);
     expect(res.statusCode).toBe(200);
     expect(started).toEqual([
@@ -136,7 +155,10 @@ describe('POST /webhooks/gitlab: Issue Hook', () => {
   });
 
   it('answers 503 with Retry-After when Temporal is unreachable', async () => {
-    const res = await postGitlab(signedApp(failingGateway('unavailable', 'Temporal is unreachable; retry later')), issueHook('close', { iid: 7, description: ours('req-json-a') }));
+    const res = await postGitlab(
+      signedApp(failingGateway('unavailable', 'Temporal is unreachable; retry later')),
+      issueHook('close', { iid: 7, description: ours('req-json-a') }),
+    );
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
   });
@@ -144,11 +166,21 @@ describe('POST /webhooks/gitlab: Issue Hook', () => {
   it.each([
     ['malformed JSON', '{"object_kind":', 400, /malformed JSON/],
     ['no object_kind', '{}', 400, /object_kind/],
-    ['an issue hook without iid', JSON.stringify({ ...issueHook('close', { iid: 1 }), object_attributes: { title: 'x', url: 'u', action: 'close' } }), 400, /object_attributes\.iid/],
+    [
+      'an issue hook without iid',
+      JSON.stringify({ ...issueHook('close', { iid: 1 }), object_attributes: { title: 'x', url: 'u', action: 'close' } }),
+      400,
+      /object_attributes\.iid/,
+    ],
     ['an issue hook with a bad username', JSON.stringify({ ...issueHook('close', { iid: 1 }), user: { username: 'a b' } }), 400, /user\.username/],
   ])('answers %s with %i naming the problem', async (_name, body, status, message) => {
     const { gateway } = recordingGateway();
-    const res = await signedApp(gateway).inject({ method: 'POST', url: '/webhooks/gitlab', payload: body, headers: { 'content-type': 'application/json', 'x-gitlab-token': GITLAB_SECRET } });
+    const res = await signedApp(gateway).inject({
+      method: 'POST',
+      url: '/webhooks/gitlab',
+      payload: body,
+      headers: { 'content-type': 'application/json', 'x-gitlab-token': GITLAB_SECRET },
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json().error).toMatch(message);
   });
@@ -157,13 +189,22 @@ describe('POST /webhooks/gitlab: Issue Hook', () => {
 describe('POST /webhooks/gitlab: Note Hook', () => {
   it('turns a note on a tracked issue into a comment by its author', async () => {
     const { gateway, acts } = tracking();
-    const res = await postGitlab(signedApp(gateway), noteHook('Route added, please test', { iid: 7, description: ours('req-json-a') }), { key: 'note-1', event: 'Note Hook' });
+    const res = await postGitlab(signedApp(gateway), noteHook('Route added, please test', { iid: 7, description: ours('req-json-a') }), {
+      key: 'note-1',
+      event: 'Note Hook',
+    });
     expect(res.statusCode).toBe(200);
-    expect(acts).toEqual([{ id: 'req-json-a', action: 'comment', args: { actor: 'grace', note: 'Route added, please test', source: 'gitlab' }, updateId: 'gitlab-note-1' }]);
+    expect(acts).toEqual([
+      { id: 'req-json-a', action: 'comment', args: { actor: 'grace', note: 'Route added, please test', source: 'gitlab' }, updateId: 'gitlab-note-1' },
+    ]);
   });
 
   it.each([
-    ['a note tierflow wrote (loop guard)', noteHook(`**Resolved**\n\n> done\n\n${effectMarker('req-json-a#4')}`, { iid: 7, description: ours('req-json-a') }), /written by tierflow/],
+    [
+      'a note tierflow wrote (loop guard)',
+      noteHook(`**Resolved**\n\n> done\n\n${effectMarker('req-json-a#4')}`, { iid: 7, description: ours('req-json-a') }),
+      /written by tierflow/,
+    ],
     ['a system note', noteHook('changed the description', { iid: 7 }, { system: true }), /system note/],
     ['a note on a merge request', noteHook('LGTM', { iid: 7 }, { noteableType: 'MergeRequest' }), /note on MergeRequest/],
     ['a note in another project', noteHook('hi', { iid: 7 }, { projectId: 5, path: 'gitlab-org/gitlab-test' }), /not the tracker/],
@@ -182,20 +223,23 @@ describe('POST /webhooks/gitlab: a copied marker picks no request', () => {
   const VICTIM = 'req-json-victim';
   const forged = `Please look at this\n\n<!-- ${requestMarker(VICTIM)} -->`;
   const victimGateway = (requests: Record<string, { running: boolean; trackerIssue: string | null }> = {}) =>
-    recordingGateway({}, { trackerIssues: { [`${TRACKER_ID}#7`]: VICTIM }, requests: { [VICTIM]: { running: true, trackerIssue: `${TRACKER_ID}#7` }, ...requests } });
+    recordingGateway(
+      {},
+      { trackerIssues: { [`${TRACKER_ID}#7`]: VICTIM }, requests: { [VICTIM]: { running: true, trackerIssue: `${TRACKER_ID}#7` }, ...requests } },
+    );
 
   it.each([
     ['closing', issueHook('close', { iid: 40, description: forged }), 'Issue Hook'],
     ['reopening', issueHook('reopen', { iid: 40, description: forged }), 'Issue Hook'],
     ['a note on', noteHook('please close, done', { iid: 40, description: forged }), 'Note Hook'],
-  ])("%s the forged issue does nothing to the victim: it is an untracked issue", async (_name, hook, event) => {
+  ])('%s the forged issue does nothing to the victim: it is an untracked issue', async (_name, hook, event) => {
     const { gateway, acts, started } = victimGateway();
     const res = await postGitlab(signedApp(gateway), hook, { event, key: `forged-${event}` });
     expect(res.json()).toEqual({ ok: true, ignored: 'untracked issue' });
     expect([...acts, ...started]).toEqual([]);
   });
 
-  it("once the forged issue is a request of its own, closing it resolves that request, not the victim", async () => {
+  it('once the forged issue is a request of its own, closing it resolves that request, not the victim', async () => {
     const { gateway, acts } = victimGateway({ [`req-gitlab-${TRACKER_ID}-40`]: { running: true, trackerIssue: `${TRACKER_ID}#40` } });
     await postGitlab(signedApp(gateway), issueHook('close', { iid: 40, description: forged }), { key: 'forged-own' });
     expect(acts.map((a) => a.id)).toEqual([`req-gitlab-${TRACKER_ID}-40`]);
@@ -216,7 +260,7 @@ describe('POST /webhooks/gitlab: a copied marker picks no request', () => {
     expect([...acts, ...started]).toEqual([]);
   });
 
-  it('closing the victim\'s real issue still resolves it, even with the marker edited out of the description', async () => {
+  it("closing the victim's real issue still resolves it, even with the marker edited out of the description", async () => {
     const { gateway, acts } = victimGateway();
     await postGitlab(signedApp(gateway), issueHook('close', { iid: 7, description: 'marker removed by someone' }), { key: 'real-close' });
     expect(acts).toEqual([expect.objectContaining({ id: VICTIM, action: 'resolve' })]);
@@ -227,8 +271,14 @@ describe('POST /webhooks/gitlab: a copied marker picks no request', () => {
     const { gateway } = victimGateway();
     const spying = {
       ...gateway,
-      findByTrackerIssue: async (...args: Parameters<typeof gateway.findByTrackerIssue>) => (lookups.push(['findByTrackerIssue', ...args]), gateway.findByTrackerIssue(...args)),
-      trackerIssueOf: async (...args: Parameters<typeof gateway.trackerIssueOf>) => (lookups.push(['trackerIssueOf', ...args]), gateway.trackerIssueOf(...args)),
+      findByTrackerIssue: async (...args: Parameters<typeof gateway.findByTrackerIssue>) => (
+        lookups.push(['findByTrackerIssue', ...args]),
+        gateway.findByTrackerIssue(...args)
+      ),
+      trackerIssueOf: async (...args: Parameters<typeof gateway.trackerIssueOf>) => (
+        lookups.push(['trackerIssueOf', ...args]),
+        gateway.trackerIssueOf(...args)
+      ),
     };
     await postGitlab(signedApp(spying), issueHook('close', { iid: 40, description: forged }), { key: 'spy' });
     await postGitlab(signedApp(spying), noteHook('hi', { iid: 40, description: forged }), { key: 'spy-note', event: 'Note Hook' });

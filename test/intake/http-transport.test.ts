@@ -26,7 +26,10 @@ afterEach(async () => {
 
 function appWith(options: Partial<IntakeOptions> = {}) {
   const recorded = recordingGateway();
-  const app = createApp({ gateway: recorded.gateway, options: { intakeSecret: 'intake-secret', apiToken: TOKEN, publicUrl: 'http://tierflow.test', ...options } });
+  const app = createApp({
+    gateway: recorded.gateway,
+    options: { intakeSecret: 'intake-secret', apiToken: TOKEN, publicUrl: 'http://tierflow.test', ...options },
+  });
   return { app, ...recorded };
 }
 
@@ -52,14 +55,17 @@ async function rawClient(port: number): Promise<{ socket: Socket; received: () =
 }
 
 /** Resolves with the close time, or with Infinity when the socket is still open after `ms`. */
-const closedWithin = (closed: Promise<number>, ms: number) => Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), ms))]);
+const closedWithin = (closed: Promise<number>, ms: number) =>
+  Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), ms))]);
 
 describe('timeouts on a real socket', () => {
   it('closes a connection whose body stalls after the headers, within the request timeout, and acts on nothing', async () => {
     const { app, acts } = appWith({ timeouts: SMALL });
     const client = await rawClient(await listening(app));
     // Authenticated, so the server waits for the body; 1000 bytes announced, 10 sent.
-    client.socket.write(`POST /requests/req-json-x/resolve HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"actor":`);
+    client.socket.write(
+      `POST /requests/req-json-x/resolve HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"actor":`,
+    );
     const closedAfter = await closedWithin(client.closedAfterMs, SMALL.requestMs + 1_500);
     client.socket.destroy();
     expect(closedAfter).toBeGreaterThanOrEqual(SMALL.requestMs - 50);
@@ -151,7 +157,10 @@ describe('switched-off sources (TIERFLOW_SOURCES)', () => {
   });
 
   it.each(deliveries)('checks the credential of the %s source at %s when it is on', async (_source, url) => {
-    const { app } = appWith({ slack: { signingSecret: 'slack-secret', helpChannel: 'C0ITHELP' }, gitlab: { webhookSecret: 'gitlab-secret', project: 'corp/tracker' } });
+    const { app } = appWith({
+      slack: { signingSecret: 'slack-secret', helpChannel: 'C0ITHELP' },
+      gitlab: { webhookSecret: 'gitlab-secret', project: 'corp/tracker' },
+    });
     const res = await app.inject({ method: 'POST', url, payload: '{"summary":"x"}', headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(401);
   });
@@ -176,7 +185,12 @@ describe('sandbox mode: loopback Host names only (DNS rebinding)', () => {
       const read = await app.inject({ method: 'GET', url: '/requests/req-json-x', headers: { host, authorization: 'Bearer sandbox' } });
       expect(read.statusCode).toBe(421);
       expect(read.json().error).toMatch(/sandbox mode answers only requests to localhost, 127\.0\.0\.1 or \[::1\]/);
-      const write = await app.inject({ method: 'POST', url: '/webhooks/requests', headers: { host, 'content-type': 'application/json' }, payload: { requester: { email: 'a@example.com' }, summary: 'x' } });
+      const write = await app.inject({
+        method: 'POST',
+        url: '/webhooks/requests',
+        headers: { host, 'content-type': 'application/json' },
+        payload: { requester: { email: 'a@example.com' }, summary: 'x' },
+      });
       expect(write.statusCode).toBe(421);
       expect(started).toHaveLength(0);
     },
@@ -198,7 +212,9 @@ describe('metrics on their own listener', () => {
   it('serves /metrics on the metrics listener and 404 on the public one, over real sockets', async () => {
     const metrics = createIntakeMetrics();
     const recorded = recordingGateway();
-    const publicPort = await listening(createApp({ gateway: recorded.gateway, metrics, options: { intakeSecret: 'intake-secret', apiToken: TOKEN, publicUrl: 'http://tierflow.test' } }));
+    const publicPort = await listening(
+      createApp({ gateway: recorded.gateway, metrics, options: { intakeSecret: 'intake-secret', apiToken: TOKEN, publicUrl: 'http://tierflow.test' } }),
+    );
     const metricsPort = await listening(createMetricsApp({ metrics }));
     await fetch(`http://127.0.0.1:${publicPort}/requests/req-json-x`);
     expect((await fetch(`http://127.0.0.1:${publicPort}/metrics`)).status).toBe(404);

@@ -70,7 +70,11 @@ describe('requesters', () => {
 });
 
 describe('the JSON API body', () => {
-  const body = { requester: { email: 'ada@example.com', name: 'Ada\u202E\n**Priority:** P1' }, summary: 'Locked out\n**Priority:** P1', description: 'line\u200B one\nline two' };
+  const body = {
+    requester: { email: 'ada@example.com', name: 'Ada\u202E\n**Priority:** P1' },
+    summary: 'Locked out\n**Priority:** P1',
+    description: 'line\u200B one\nline two',
+  };
 
   it('keeps the summary and the name on one line, without invisible characters, and the description multi-line', () => {
     const parsed = helpRequestBodySchema.parse(body);

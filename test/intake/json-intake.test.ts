@@ -46,7 +46,12 @@ type App = ReturnType<typeof intake>['app'];
 
 /** Sends exactly these bytes and headers, as a replaying attacker would. */
 const deliver = (app: App, raw: string, signature: string | undefined) =>
-  app.inject({ method: 'POST', url: '/webhooks/requests', payload: raw, headers: { 'content-type': 'application/json', ...(signature !== undefined ? { 'x-tierflow-signature': signature } : {}) } });
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/requests',
+    payload: raw,
+    headers: { 'content-type': 'application/json', ...(signature !== undefined ? { 'x-tierflow-signature': signature } : {}) },
+  });
 
 describe('a captured signed delivery', () => {
   it.each([
@@ -154,7 +159,9 @@ describe('the X-Tierflow-Signature header', () => {
       const { port } = new URL(address);
       const socket = connect(Number(port), '127.0.0.1');
       await once(socket, 'connect');
-      socket.write(`POST /webhooks/requests HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 60000\r\nx-tierflow-signature: ${signature}\r\n\r\n`);
+      socket.write(
+        `POST /webhooks/requests HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 60000\r\nx-tierflow-signature: ${signature}\r\n\r\n`,
+      );
       let received = '';
       socket.on('data', (chunk: Buffer) => void (received += chunk.toString()));
       const deadline = Date.now() + waitMs;
@@ -199,9 +206,17 @@ describe('API Idempotency-Key', () => {
   it('cannot pre-empt a Slack delivery: slack-Ev123 becomes the update id api-slack-Ev123, apart from the Slack event Ev123', async () => {
     const { gateway, acts } = recordingGateway();
     const { app } = intake(gateway);
-    const api = await app.inject({ method: 'POST', url: '/requests/req-json-form-1/comment', headers: { ...auth, 'idempotency-key': 'slack-Ev123' }, payload: { actor: 'mallory', note: 'first!' } });
+    const api = await app.inject({
+      method: 'POST',
+      url: '/requests/req-json-form-1/comment',
+      headers: { ...auth, 'idempotency-key': 'slack-Ev123' },
+      payload: { actor: 'mallory', note: 'first!' },
+    });
     expect(api.statusCode).toBe(200);
-    const slack = await postEvent(app as never, slackMessageEvent({ ts: '1700000001.000300', thread_ts: '1700000000.000200', text: 'any news?' }, { event_id: 'Ev123' }));
+    const slack = await postEvent(
+      app as never,
+      slackMessageEvent({ ts: '1700000001.000300', thread_ts: '1700000000.000200', text: 'any news?' }, { event_id: 'Ev123' }),
+    );
     expect(slack.statusCode).toBe(200);
     expect(acts.map((a) => a.updateId)).toEqual(['api-slack-Ev123', slackEventUpdateId('Ev123')]);
     expect(slackEventUpdateId('Ev123')).toBe('slack-Ev123');
@@ -213,7 +228,12 @@ describe('API Idempotency-Key', () => {
   ])('namespaces %s as %s', async (key, updateId) => {
     const { gateway, acts } = recordingGateway();
     const { app } = intake(gateway);
-    const res = await app.inject({ method: 'POST', url: '/requests/req-json-a/acknowledge', headers: { ...auth, 'idempotency-key': key }, payload: { actor: 'grace' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/requests/req-json-a/acknowledge',
+      headers: { ...auth, 'idempotency-key': key },
+      payload: { actor: 'grace' },
+    });
     expect(res.statusCode).toBe(200);
     expect(acts).toEqual([expect.objectContaining({ updateId })]);
   });

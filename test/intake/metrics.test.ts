@@ -15,7 +15,8 @@ function sample(text: string, line: string): number {
 }
 
 /** `GET /metrics` on the metrics listener of `metrics` (in memory). */
-const scrape = (metrics: IntakeMetrics, extraMetrics?: () => Promise<string>) => createMetricsApp({ metrics, ...(extraMetrics ? { extraMetrics } : {}) }).inject({ method: 'GET', url: '/metrics' });
+const scrape = (metrics: IntakeMetrics, extraMetrics?: () => Promise<string>) =>
+  createMetricsApp({ metrics, ...(extraMetrics ? { extraMetrics } : {}) }).inject({ method: 'GET', url: '/metrics' });
 
 describe('GET /metrics on the metrics listener', () => {
   it('is not served by the public intake app', async () => {
@@ -41,7 +42,12 @@ describe('GET /metrics on the metrics listener', () => {
     await postEvent(app, slackMessageEvent({ bot_id: 'B1' }));
     await postEvent(app, slackMessageEvent(), { timestamp: NOW_S - 3_600 });
     const forged = JSON.stringify(slackMessageEvent());
-    await app.inject({ method: 'POST', url: '/slack/events', payload: forged, headers: { 'content-type': 'application/json', ...slackSignatureHeaders('nope', forged, NOW_S) } });
+    await app.inject({
+      method: 'POST',
+      url: '/slack/events',
+      payload: forged,
+      headers: { 'content-type': 'application/json', ...slackSignatureHeaders('nope', forged, NOW_S) },
+    });
     await postGitlab(app, issueHook('close', { iid: 1 }), { token: 'wrong' });
     await postGitlab(app, { object_kind: 'issue' });
 

@@ -97,7 +97,11 @@ describe('X-Tierflow-Signature', () => {
     ['a missing header', undefined, /missing X-Tierflow-Signature/],
     ['an empty header', '', /missing X-Tierflow-Signature/],
     ['the header sent twice', [`t=${NOW_S},v1=${good}`, `t=${NOW_S},v1=${good}`], /more than once/],
-    ['the retired sha256= form', `sha256=${createHmac('sha256', SECRET).update(BODY).digest('hex')}`, /sha256=<hex> form .* no longer accepted; send t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>\.<raw body>"/],
+    [
+      'the retired sha256= form',
+      `sha256=${createHmac('sha256', SECRET).update(BODY).digest('hex')}`,
+      /sha256=<hex> form .* no longer accepted; send t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>\.<raw body>"/,
+    ],
     ['no t', `v1=${good}`, /no t=/],
     ['no v1', `t=${NOW_S}`, /no v1=/],
     ['t twice', `t=${NOW_S},t=${NOW_S},v1=${good}`, /t= given more than once/],
@@ -178,7 +182,10 @@ describe('request ids', () => {
   });
 
   it('never gives a key an id in the derived (d-) form, nor an unhashed id in the hashed (h-) form', () => {
-    const keys = fc.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.tuple(fc.constantFrom('d-', 'h-', 'D-', 'H-', 'd', 'h-h-'), fc.stringMatching(/^[0-9a-f]{0,40}$/)).map(([p, s]) => p + s));
+    const keys = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 80 }),
+      fc.tuple(fc.constantFrom('d-', 'h-', 'D-', 'H-', 'd', 'h-h-'), fc.stringMatching(/^[0-9a-f]{0,40}$/)).map(([p, s]) => p + s),
+    );
     fc.assert(
       fc.property(keys, (key) => {
         const id = requestIdFor('json', key);
@@ -201,7 +208,15 @@ describe('API update ids', () => {
     expect(apiUpdateId(key)).toBe(updateId);
   });
 
-  it.each([['', 'empty'], ['x'.repeat(201), 'too long'], ['a b', 'a space'], ['a/b', 'a slash'], ['a,b', 'a comma'], ['é', 'non-ASCII'], ['a\nb', 'a newline']])('refuses the Idempotency-Key %j (%s)', (key) => {
+  it.each([
+    ['', 'empty'],
+    ['x'.repeat(201), 'too long'],
+    ['a b', 'a space'],
+    ['a/b', 'a slash'],
+    ['a,b', 'a comma'],
+    ['é', 'non-ASCII'],
+    ['a\nb', 'a newline'],
+  ])('refuses the Idempotency-Key %j (%s)', (key) => {
     expect(apiUpdateId(key)).toBeNull();
   });
 });

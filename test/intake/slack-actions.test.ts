@@ -71,7 +71,12 @@ describe('POST /slack/commands', () => {
     const { gateway } = recordingGateway();
     const app = signedApp(gateway);
     expect((await postSlack(app, '/slack/commands', JSON.stringify(slashCommandFields()), { contentType: 'application/json' })).statusCode).toBe(415);
-    const unsigned = await app.inject({ method: 'POST', url: '/slack/commands', payload: formEncode(slashCommandFields()), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const unsigned = await app.inject({
+      method: 'POST',
+      url: '/slack/commands',
+      payload: formEncode(slashCommandFields()),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(unsigned.statusCode).toBe(401);
   });
 });
@@ -140,7 +145,11 @@ describe('POST /slack/interactions', () => {
     expect(replies).toEqual([
       {
         url: 'https://hooks.slack.com/actions/T9TK3CUKW/1234/abcd',
-        reply: { response_type: 'ephemeral', replace_original: false, text: ':warning: Could not resolve `req-json-a`: cannot resolve: request is already resolved' },
+        reply: {
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: ':warning: Could not resolve `req-json-a`: cannot resolve: request is already resolved',
+        },
       },
     ]);
   });
@@ -207,6 +216,9 @@ describe('the response_url responder', () => {
     expect(res.statusCode).toBe(200);
     const deadline = Date.now() + 5_000;
     while (!received.some((r) => r.path === '/response/click-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(received.find((r) => r.path === '/response/click-1')?.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('already acknowledged by grace') });
+    expect(received.find((r) => r.path === '/response/click-1')?.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('already acknowledged by grace'),
+    });
   });
 });

@@ -34,7 +34,13 @@ describe('Slack request signatures', () => {
   it('accepts a timestamp 299 s away from our clock, either way', () => {
     for (const ts of [NOW_S - 299, NOW_S + 299]) {
       const headers = slackSignatureHeaders(SLACK_SECRET, body, ts);
-      const problem = checkSlackSignature({ signingSecret: SLACK_SECRET, rawBody: Buffer.from(body), signature: headers['x-slack-signature'], timestamp: headers['x-slack-request-timestamp'], nowMs: NOW_S * 1000 });
+      const problem = checkSlackSignature({
+        signingSecret: SLACK_SECRET,
+        rawBody: Buffer.from(body),
+        signature: headers['x-slack-signature'],
+        timestamp: headers['x-slack-request-timestamp'],
+        nowMs: NOW_S * 1000,
+      });
       expect(problem).toBeNull();
     }
   });
@@ -83,7 +89,9 @@ describe('POST /slack/events', () => {
     const app = signedApp(gateway);
     const answers = [];
     for (const retry of [undefined, '1', '2']) {
-      answers.push((await postEvent(app, slackMessageEvent(), { headers: retry ? { 'x-slack-retry-num': retry, 'x-slack-retry-reason': 'http_timeout' } : {} })).json());
+      answers.push(
+        (await postEvent(app, slackMessageEvent(), { headers: retry ? { 'x-slack-retry-num': retry, 'x-slack-retry-reason': 'http_timeout' } : {} })).json(),
+      );
     }
     expect(answers.map((a) => a.duplicate)).toEqual([false, true, true]);
     expect(new Set(started.map((s) => s.id))).toEqual(new Set(['req-slack-C0ITHELP-1355517523.000005']));
@@ -91,11 +99,19 @@ describe('POST /slack/events', () => {
 
   it('turns a thread reply into a comment on the request of the thread, with the event id as update id', async () => {
     const { gateway, acts } = recordingGateway();
-    const reply = slackMessageEvent({ text: 'Still locked out &amp; <@U999|bob> too', ts: '1355517600.000100', thread_ts: '1355517523.000005' }, { event_id: 'Ev0REPLY1' });
+    const reply = slackMessageEvent(
+      { text: 'Still locked out &amp; <@U999|bob> too', ts: '1355517600.000100', thread_ts: '1355517523.000005' },
+      { event_id: 'Ev0REPLY1' },
+    );
     const res = await postEvent(signedApp(gateway), reply);
     expect(res.statusCode).toBe(200);
     expect(acts).toEqual([
-      { id: 'req-slack-C0ITHELP-1355517523.000005', action: 'comment', args: { actor: 'U2147483697', note: 'Still locked out & @bob too', source: 'slack' }, updateId: 'slack-Ev0REPLY1' },
+      {
+        id: 'req-slack-C0ITHELP-1355517523.000005',
+        action: 'comment',
+        args: { actor: 'U2147483697', note: 'Still locked out & @bob too', source: 'slack' },
+        updateId: 'slack-Ev0REPLY1',
+      },
     ]);
   });
 
@@ -114,14 +130,19 @@ describe('POST /slack/events', () => {
     const res = await postEvent(signedApp(gateway), slackMessageEvent({ ts: '1700000001.000300', thread_ts: '1700000000.000200', text: 'any news?' }));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ok: true, request: 'req-json-form-1' });
-    expect(acts).toEqual([{ id: 'req-json-form-1', action: 'comment', args: { actor: 'U2147483697', note: 'any news?', source: 'slack' }, updateId: 'slack-Ev123ABC456' }]);
+    expect(acts).toEqual([
+      { id: 'req-json-form-1', action: 'comment', args: { actor: 'U2147483697', note: 'any news?', source: 'slack' }, updateId: 'slack-Ev123ABC456' },
+    ]);
   });
 
   it('acknowledges a reply in a thread of no request, and a refused comment, without error', async () => {
     const untracked = await postEvent(signedApp(failingGateway('not_found')), slackMessageEvent({ ts: '1.2', thread_ts: '1.1' }));
     expect(untracked.statusCode).toBe(200);
     expect(untracked.json().ignored).toMatch(/no request/);
-    const refused = await postEvent(signedApp(failingGateway('conflict', 'cannot comment: request is already closed')), slackMessageEvent({ ts: '1.2', thread_ts: '1.1' }));
+    const refused = await postEvent(
+      signedApp(failingGateway('conflict', 'cannot comment: request is already closed')),
+      slackMessageEvent({ ts: '1.2', thread_ts: '1.1' }),
+    );
     expect(refused.statusCode).toBe(200);
     expect(refused.json().ignored).toBe('cannot comment: request is already closed');
   });
@@ -175,7 +196,12 @@ describe('POST /slack/events', () => {
     ['a form body', 'type=url_verification', 'application/x-www-form-urlencoded', 415, /application\/json/],
   ])('answers %s with %i naming the problem', async (_name, body, contentType, status, message) => {
     const { gateway, started } = recordingGateway();
-    const res = await signedApp(gateway).inject({ method: 'POST', url: '/slack/events', payload: body, headers: { 'content-type': contentType, ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) } });
+    const res = await signedApp(gateway).inject({
+      method: 'POST',
+      url: '/slack/events',
+      payload: body,
+      headers: { 'content-type': contentType, ...slackSignatureHeaders(SLACK_SECRET, body, NOW_S) },
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json().error).toMatch(message);
     expect(started).toHaveLength(0);

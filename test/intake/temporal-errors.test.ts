@@ -26,14 +26,26 @@ const wrapped = (code: grpcStatus, details: string) => new ServiceError('Failed 
 
 describe('translateTemporalError', () => {
   it.each([
-    ['a refused transition', new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('already acknowledged by grace', INVALID_TRANSITION)), 'conflict'],
-    ['an Update failing for another reason', new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('boom', 'SomethingElse')), 'unavailable'],
+    [
+      'a refused transition',
+      new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('already acknowledged by grace', INVALID_TRANSITION)),
+      'conflict',
+    ],
+    [
+      'an Update failing for another reason',
+      new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.nonRetryable('boom', 'SomethingElse')),
+      'unavailable',
+    ],
     ['an Update failing without a cause', new WorkflowUpdateFailedError('Workflow Update failed', undefined), 'unavailable'],
     ['an Update call that timed out', new WorkflowUpdateRPCTimeoutOrCancelledError('timeout'), 'unavailable'],
     ['an unknown workflow', new WorkflowNotFoundError('not found', 'req-x', undefined), 'not_found'],
     ['a query the workflow does not know', new QueryNotRegisteredError('no query status', grpcStatus.INVALID_ARGUMENT), 'not_found'],
     ['a rejected query', new QueryRejectedError(2), 'unavailable'],
-    ['too many Updates in flight on one request', wrapped(grpcStatus.RESOURCE_EXHAUSTED, 'limit on number of concurrent in-flight updates has been reached (10)'), 'unavailable'],
+    [
+      'too many Updates in flight on one request',
+      wrapped(grpcStatus.RESOURCE_EXHAUSTED, 'limit on number of concurrent in-flight updates has been reached (10)'),
+      'unavailable',
+    ],
     ['an unreachable server', wrapped(grpcStatus.UNAVAILABLE, 'No connection established'), 'unavailable'],
     ['a deadline', grpcError(grpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'), 'unavailable'],
     ['an internal server error', wrapped(grpcStatus.INTERNAL, 'oops'), 'unavailable'],

@@ -137,7 +137,10 @@ describe('setup on a project installed under NODE_ENV=production', () => {
       if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.stderr}`);
     };
     npm(['pack', '--silent'], tool);
-    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fake-project', version: '1.0.0', private: true, devDependencies: { 'fake-tool': 'file:fake-tool/fake-tool-1.0.0.tgz' } }));
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'fake-project', version: '1.0.0', private: true, devDependencies: { 'fake-tool': 'file:fake-tool/fake-tool-1.0.0.tgz' } }),
+    );
     npm(['install', '--package-lock-only'], root);
     // What a fresh clone gets from `npm ci` with NODE_ENV=production: no dev dependencies.
     npm(['ci'], root, { ...process.env, NODE_ENV: 'production' });

@@ -62,7 +62,12 @@ export async function startHarness(opts: {
   const gitlabProjectId = 100_000 + Math.floor(Math.random() * 900_000_000);
   const usergroups = usergroupsFor(mentionedGroups(config)).map((g) => ({ ...g, users: STAFF_GROUPS[g.handle] ?? [] }));
   // A production configuration (strong generated secrets) whose Slack and GitLab are the stack's emulators.
-  const settings = emulatorSettings({ helpChannel: HELP_CHANNEL, project: TRACKER, ...(opts.slackToken ? { slackToken: opts.slackToken } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) });
+  const settings = emulatorSettings({
+    helpChannel: HELP_CHANNEL,
+    project: TRACKER,
+    ...(opts.slackToken ? { slackToken: opts.slackToken } : {}),
+    ...(opts.namespace ? { namespace: opts.namespace } : {}),
+  });
   const stack = await startStack(settings, {
     parts: { sandbox: true, worker: true, schedules: false, intake: false },
     config,

@@ -43,7 +43,14 @@ export function importsOf(text: string): Array<{ specifier: string; typeOnly: bo
   const statement = /(?:^|[\n;])\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/g;
   for (const m of text.matchAll(statement)) {
     const names = /\{([^}]*)\}/.exec(m[3] ?? '')?.[1];
-    const everyNameIsType = names !== undefined && !/^\s*[\w$]+\s*(,|$)/.test(m[3]!.replace(/\{[^}]*\}/, '').trim()) && names.split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type '));
+    const everyNameIsType =
+      names !== undefined &&
+      !/^\s*[\w$]+\s*(,|$)/.test(m[3]!.replace(/\{[^}]*\}/, '').trim()) &&
+      names
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .every((n) => n.startsWith('type '));
     found.push({ specifier: m[4]!, typeOnly: Boolean(m[2]) || everyNameIsType });
   }
   for (const m of text.matchAll(/(?:^|[\n;])\s*import\s*['"]([^'"]+)['"]/g)) found.push({ specifier: m[1]!, typeOnly: false });

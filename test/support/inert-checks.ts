@@ -5,8 +5,9 @@
  */
 
 // Everything that hides, reorders or joins text, written independently of domain/text-safety.ts.
-// eslint-disable-next-line no-control-regex, no-misleading-character-class -- these characters are the point
-export const INVISIBLE = /[\0-\x08\x0E-\x1F\x7F-\x84\x86-\x9F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\uD800-\uDFFF]/u;
+export const INVISIBLE =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- these characters are the point
+  /[\0-\x08\x0E-\x1F\x7F-\x84\x86-\x9F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\uD800-\uDFFF]/u;
 const ODD_LINE_BREAK = /[\r\v\f\u0085\u2028\u2029]/;
 const RENDERER = /(`{3,}|~{3,})[^\S\n]*(?:mermaid|plantuml|kroki|graphviz|dot|math|d2|ditaa|vega)\b/i;
 
@@ -38,7 +39,11 @@ export function gitlabProblems(text: string, ours: string[] = []): string[] {
 }
 
 /** What a reader of the rendered GitLab text sees, roughly: our U+200B gone, our escapes decoded. */
-export const gitlabShown = (text: string): string => text.replace(/\u200B/g, '').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+export const gitlabShown = (text: string): string =>
+  text
+    .replace(/\u200B/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&amp;/g, '&');
 
 /**
  * What a Slack mrkdwn text does that it should not; [] when it is inert. Every `<` must open a

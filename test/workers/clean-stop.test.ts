@@ -98,7 +98,10 @@ describe('the standalone worker (workers/worker.ts)', () => {
     }
     // The worker ensured the reconciliation Schedule on the run's shared server: remove it again.
     const connection = await Connection.connect({ address });
-    await new Client({ connection }).schedule.getHandle(RECONCILE_SCHEDULE_ID).delete().catch(() => undefined);
+    await new Client({ connection }).schedule
+      .getHandle(RECONCILE_SCHEDULE_ID)
+      .delete()
+      .catch(() => undefined);
     await connection.close();
   }, 150_000);
 });

@@ -24,7 +24,10 @@ describe('the standalone intake process', () => {
   });
 
   it('refuses a weak secret and sandbox mode, naming them', async () => {
-    const weak = await run('workers/intake.ts', envWith({ ...ATTACK, API_TOKEN: 'letmein', TEMPORAL_ADDRESS: '127.0.0.1:1', SLACK_HELP_CHANNEL: 'C0ITHELP', SLACK_BOT_TOKEN: 'xoxb-1-abcdefghijklmnop' }));
+    const weak = await run(
+      'workers/intake.ts',
+      envWith({ ...ATTACK, API_TOKEN: 'letmein', TEMPORAL_ADDRESS: '127.0.0.1:1', SLACK_HELP_CHANNEL: 'C0ITHELP', SLACK_BOT_TOKEN: 'xoxb-1-abcdefghijklmnop' }),
+    );
     expect(weak.code).not.toBe(0);
     expect(weak.stderr).toMatch(/API_TOKEN is too weak/);
     expect(weak.stderr).not.toContain('letmein');

@@ -48,7 +48,12 @@ describe('startStack', () => {
     try {
       expect(stack.devServer).toBeNull();
       expect(stack.taskQueue).toBe(given.taskQueue);
-      const body = JSON.stringify({ requester: { email: 'ada@example.com' }, summary: 'Locked out of Okta', system: 'okta-sso', idempotencyKey: unique('stack') });
+      const body = JSON.stringify({
+        requester: { email: 'ada@example.com' },
+        summary: 'Locked out of Okta',
+        system: 'okta-sso',
+        idempotencyKey: unique('stack'),
+      });
       const answer = await fetch(`${stack.intake!.url}/webhooks/requests`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-tierflow-signature': signRequest(intakeSecret, body, Date.now() / 1000) },

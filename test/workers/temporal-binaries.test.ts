@@ -31,7 +31,10 @@ describe('resolving the Temporal binaries', () => {
       path: inTools,
       executable: { type: 'existing-path', path: inTools },
     });
-    expect(resolveTemporalBinary('cli', { root, env: { PATH: join(root, 'path-bin'), TEMPORAL_CLI_PATH: override } })).toMatchObject({ source: 'env', path: override });
+    expect(resolveTemporalBinary('cli', { root, env: { PATH: join(root, 'path-bin'), TEMPORAL_CLI_PATH: override } })).toMatchObject({
+      source: 'env',
+      path: override,
+    });
   });
 
   it('resolves the time-skipping test server by its own name and override', () => {

@@ -143,7 +143,11 @@ describe('helpRequestWorkflow lifecycle', () => {
     await env.sleep(30 * MINUTE + HOUR + 2 * HOUR + 15 * MINUTE + 5 * MINUTE);
     let status = await handle.query(statusQuery);
     expect(status.tier).toBe(5);
-    expect(status.timeline.filter((e) => e.action === 'escalated').map((e) => e.note?.slice(0, 15))).toEqual(['Tier 2 → Tier 3', 'Tier 3 → Tier 4', 'Tier 4 → Tier 5']);
+    expect(status.timeline.filter((e) => e.action === 'escalated').map((e) => e.note?.slice(0, 15))).toEqual([
+      'Tier 2 → Tier 3',
+      'Tier 3 → Tier 4',
+      'Tier 4 → Tier 5',
+    ]);
     await env.sleep(4 * DAY); // Thursday → Monday, across the weekend
     status = await handle.query(statusQuery);
     const reminders = status.timeline.filter((e) => e.action === 'reminder');
@@ -159,7 +163,10 @@ describe('helpRequestWorkflow lifecycle', () => {
     await skipTo(2, 10);
     const crisis = await start({ type: 'crisis', priority: 'P1', summary: 'Okta admin account compromised' });
     const change = await start({ type: 'change', summary: 'Change the Okta session lifetime' });
-    for (const [handle, tier] of [[crisis, 5], [change, 3]] as const) {
+    for (const [handle, tier] of [
+      [crisis, 5],
+      [change, 3],
+    ] as const) {
       const status = await eventuallyStatus(handle, (s) => s.links.gitlabIssue !== null);
       expect(status.tier).toBe(tier);
       const [issue] = harness.sandbox.gitlab.issues(TRACKER).filter((i) => i.title.includes(handle.workflowId));
@@ -257,7 +264,11 @@ describe('helpRequestWorkflow lifecycle', () => {
     await handle.signal(ACTION_SIGNALS.resolve, { actor: 'ops-from-temporal-ui', note: 'done from the UI' });
     const status = await eventuallyStatus(handle, (s) => s.status === 'resolved');
     expect(status.assignee).toBe('ops-from-temporal-ui');
-    expect(status.timeline.map((e) => `${e.action}:${e.actor}`)).toEqual(['opened:ada@example.com', 'acknowledge:ops-from-temporal-ui', 'resolve:ops-from-temporal-ui']);
+    expect(status.timeline.map((e) => `${e.action}:${e.actor}`)).toEqual([
+      'opened:ada@example.com',
+      'acknowledge:ops-from-temporal-ui',
+      'resolve:ops-from-temporal-ui',
+    ]);
   });
 
   it('continues as new to keep history bounded, carrying the whole state', async () => {

@@ -29,7 +29,10 @@ const ctxAt = (now: number): ActionContext => ({
 
 /** A P2 Okta request at Tier 2: first response due 4 coverage hours after opening. */
 const open = (at = MONDAY_9): RequestState =>
-  openRequest({ id: 'req-1', requester: { email: 'ada@example.com' }, summary: 'MFA', type: 'question', priority: 'P2', system: okta, startTier: 2, mentions: [] }, ctxAt(at)).state;
+  openRequest(
+    { id: 'req-1', requester: { email: 'ada@example.com' }, summary: 'MFA', type: 'question', priority: 'P2', system: okta, startTier: 2, mentions: [] },
+    ctxAt(at),
+  ).state;
 
 const named = (list: SlaObservation[], name: string) => list.filter((o) => o.name === name);
 
@@ -49,9 +52,13 @@ describe('SLA metrics of a decision', () => {
     const after = decision.state;
     const seen = slaObservations(decision.events, before);
     expect(after.tier).toBe(3);
-    expect(named(seen, SLA_METRICS.breaches)).toEqual([{ kind: 'counter', name: SLA_METRICS.breaches, tags: { tier: '2', system: 'okta-sso', priority: 'P2', clock: 'first_response' } }]);
+    expect(named(seen, SLA_METRICS.breaches)).toEqual([
+      { kind: 'counter', name: SLA_METRICS.breaches, tags: { tier: '2', system: 'okta-sso', priority: 'P2', clock: 'first_response' } },
+    ]);
     expect(named(seen, SLA_METRICS.timerLateness)).toEqual([expect.objectContaining({ valueMs: 1_250 })]);
-    expect(named(seen, SLA_METRICS.escalations)).toEqual([{ kind: 'counter', name: SLA_METRICS.escalations, tags: { tier: '2', system: 'okta-sso', priority: 'P2', to: '3', cause: 'sla_breach' } }]);
+    expect(named(seen, SLA_METRICS.escalations)).toEqual([
+      { kind: 'counter', name: SLA_METRICS.escalations, tags: { tier: '2', system: 'okta-sso', priority: 'P2', to: '3', cause: 'sla_breach' } },
+    ]);
   });
 
   it('records the time to first response in coverage time, excluding the weekend', () => {
@@ -66,7 +73,9 @@ describe('SLA metrics of a decision', () => {
     const before = open();
     const decision = applyAction(before, 'acknowledge', { actor: 'grace' }, ctxAt(MONDAY_9 + 5 * HOUR));
     const seen = slaObservations(decision.events, before);
-    expect(named(seen, SLA_METRICS.firstResponse)).toEqual([expect.objectContaining({ valueMs: 5 * HOUR, tags: expect.objectContaining({ outcome: 'breached' }) })]);
+    expect(named(seen, SLA_METRICS.firstResponse)).toEqual([
+      expect.objectContaining({ valueMs: 5 * HOUR, tags: expect.objectContaining({ outcome: 'breached' }) }),
+    ]);
     expect(named(seen, SLA_METRICS.breaches)).toHaveLength(1);
   });
 
@@ -78,7 +87,7 @@ describe('SLA metrics of a decision', () => {
     expect(named(seen, SLA_METRICS.firstResponse)).toEqual([expect.objectContaining({ valueMs: 2 * HOUR })]);
   });
 
-  it('treats escalating by hand as the tier\'s first response, tagged as a manual escalation', () => {
+  it("treats escalating by hand as the tier's first response, tagged as a manual escalation", () => {
     const before = open();
     const decision = applyAction(before, 'escalate', { actor: 'grace', note: 'needs an Okta admin' }, ctxAt(MONDAY_9 + 30 * MINUTE));
     const seen = slaObservations(decision.events, before);

@@ -99,7 +99,10 @@ export interface Integrations {
   slack: ReturnType<typeof createSlackActivities>;
   gitlab: ReturnType<typeof createGitlabActivities>;
   /** Activities over clients built with other tokens (for configuration errors). */
-  withTokens(tokens: { slack?: string; gitlab?: string }): { slack: ReturnType<typeof createSlackActivities>; gitlab: ReturnType<typeof createGitlabActivities> };
+  withTokens(tokens: { slack?: string; gitlab?: string }): {
+    slack: ReturnType<typeof createSlackActivities>;
+    gitlab: ReturnType<typeof createGitlabActivities>;
+  };
   close(): Promise<void>;
 }
 

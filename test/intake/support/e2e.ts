@@ -93,7 +93,8 @@ export async function slackPost(baseUrl: string, path: string, body: string, hea
   return answer(await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...signed, ...headers }, body }));
 }
 
-export const slackEvent = (baseUrl: string, payload: unknown, headers: Record<string, string> = {}) => slackPost(baseUrl, '/slack/events', JSON.stringify(payload), headers);
+export const slackEvent = (baseUrl: string, payload: unknown, headers: Record<string, string> = {}) =>
+  slackPost(baseUrl, '/slack/events', JSON.stringify(payload), headers);
 export const slackClick = (baseUrl: string, payload: unknown) => slackPost(baseUrl, '/slack/interactions', formEncode({ payload: JSON.stringify(payload) }));
 
 /** Delivers a GitLab hook with the secret token and an Idempotency-Key. */

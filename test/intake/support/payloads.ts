@@ -35,7 +35,11 @@ export function slackMessageEvent(event: Record<string, unknown> = {}, envelope:
 }
 
 /** Slack's one-time check of the Events Request URL. */
-export const urlVerification = { token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' };
+export const urlVerification = {
+  token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+  challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+  type: 'url_verification',
+};
 
 /** The form fields of a slash command, as Slack posts them. */
 export function slashCommandFields(overrides: Record<string, string> = {}): Record<string, string> {
@@ -86,7 +90,13 @@ export function blockActions(action: string, requestId: string, overrides: { use
   };
 }
 
-const gitlabUser = { id: 1, name: 'Grace Hopper', username: 'grace', avatar_url: 'http://www.gravatar.com/avatar/e64c7d89f26bd1972efa854d13d7dd61?s=80&d=identicon', email: '[REDACTED]' };
+const gitlabUser = {
+  id: 1,
+  name: 'Grace Hopper',
+  username: 'grace',
+  avatar_url: 'http://www.gravatar.com/avatar/e64c7d89f26bd1972efa854d13d7dd61?s=80&d=identicon',
+  email: '[REDACTED]',
+};
 
 function gitlabProject(projectId: number, path: string) {
   return {
@@ -113,7 +123,16 @@ export function issueHook(
 ) {
   const projectId = opts.projectId ?? TRACKER_ID;
   const path = opts.path ?? TRACKER_PATH;
-  const labels = (issue.labels ?? []).map((title, i) => ({ id: 206 + i, title, color: '#ffffff', project_id: projectId, template: false, description: null, type: 'ProjectLabel', group_id: null }));
+  const labels = (issue.labels ?? []).map((title, i) => ({
+    id: 206 + i,
+    title,
+    color: '#ffffff',
+    project_id: projectId,
+    template: false,
+    description: null,
+    type: 'ProjectLabel',
+    group_id: null,
+  }));
   return {
     object_kind: 'issue',
     event_type: 'issue',
@@ -148,7 +167,11 @@ export function issueHook(
 }
 
 /** A Note Hook: a comment on issue `iid` of the tracker. */
-export function noteHook(note: string, issue: { iid: number; description?: string | null }, opts: { system?: boolean; noteableType?: string; projectId?: number; path?: string } = {}) {
+export function noteHook(
+  note: string,
+  issue: { iid: number; description?: string | null },
+  opts: { system?: boolean; noteableType?: string; projectId?: number; path?: string } = {},
+) {
   const projectId = opts.projectId ?? TRACKER_ID;
   const path = opts.path ?? TRACKER_PATH;
   return {

@@ -37,7 +37,12 @@ export function formEncode(fields: Record<string, string>): string {
 }
 
 /** Posts a raw body to a Slack route, signed at `timestamp` (default: the fixed now) with `secret`. */
-export function postSlack(app: App, path: string, body: string, opts: { timestamp?: number; secret?: string; contentType?: string; headers?: Record<string, string> } = {}) {
+export function postSlack(
+  app: App,
+  path: string,
+  body: string,
+  opts: { timestamp?: number; secret?: string; contentType?: string; headers?: Record<string, string> } = {},
+) {
   const contentType = opts.contentType ?? (path === '/slack/events' ? 'application/json' : 'application/x-www-form-urlencoded');
   return app.inject({
     method: 'POST',
@@ -48,7 +53,8 @@ export function postSlack(app: App, path: string, body: string, opts: { timestam
 }
 
 /** Delivers an Events API payload. */
-export const postEvent = (app: App, payload: unknown, opts: Parameters<typeof postSlack>[3] = {}) => postSlack(app, '/slack/events', JSON.stringify(payload), opts);
+export const postEvent = (app: App, payload: unknown, opts: Parameters<typeof postSlack>[3] = {}) =>
+  postSlack(app, '/slack/events', JSON.stringify(payload), opts);
 /** Delivers a slash command. */
 export const postCommand = (app: App, fields: Record<string, string>) => postSlack(app, '/slack/commands', formEncode(fields));
 /** Delivers an interaction (`payload` form field). */

@@ -96,9 +96,13 @@ export async function runToExit(entry: string, env: NodeJS.ProcessEnv, timeoutMs
 export async function waitForHttp(url: string, proc: EntryProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const up = await fetch(url).then((r) => r.ok, () => false);
+    const up = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return;
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`the process exited before ${url} answered:\n${proc.stdout}\n${proc.stderr}`);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`the process exited before ${url} answered:\n${proc.stdout}\n${proc.stderr}`);
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${proc.stdout}\n${proc.stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -137,7 +141,14 @@ export function listenersOn(port: number): string[] {
       if (!local || state !== '0A') continue; // 0A: LISTEN
       const [addr, p] = local.split(':');
       if (p !== hexPort || !addr) continue;
-      found.push(addr.length === 8 ? (addr.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join('.') : addr);
+      found.push(
+        addr.length === 8
+          ? (addr.match(/../g) ?? [])
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join('.')
+          : addr,
+      );
     }
   }
   return found;
