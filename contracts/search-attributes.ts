@@ -24,6 +24,17 @@ export const SlackThreadKey = defineSearchAttributeKey('SlackThread', SearchAttr
  */
 export const TrackerIssueKey = defineSearchAttributeKey('TrackerIssue', SearchAttributeType.KEYWORD);
 
+/** The Temporal CLI's name of each search attribute type (`temporal operator search-attribute create --type`). */
+export const CLI_TYPE: Readonly<Record<string, string>> = {
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
 /** Every search attribute tierflow upserts, for registration on a server. */
 export const SEARCH_ATTRIBUTE_KEYS = [
   TierKey,

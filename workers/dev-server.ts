@@ -8,9 +8,8 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 
 import { Connection } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
 
-import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes.js';
+import { CLI_TYPE, SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes.js';
 import { resolveTemporalBinary } from './temporal-binaries.js';
 
 export interface DevServerOptions {
@@ -37,16 +36,6 @@ export interface DevServer {
   /** Stops it, waits `downMs`, and starts it again on the same port and database file. */
   restart(downMs: number): Promise<void>;
 }
-
-const CLI_TYPE: Record<string, string> = {
-  [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.TEXT]: 'Text',
-  [SearchAttributeType.DOUBLE]: 'Double',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-};
 
 /** Command-line flags that register our search attributes on a dev server. */
 export function searchAttributeFlags(): string[] {

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { SearchAttributeType } from '@temporalio/common';
 import { parseDocument } from 'yaml';
 
-import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes.js';
+import { CLI_TYPE, SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
@@ -160,17 +159,6 @@ export function startOrderProblems(model: ComposeModel): string[] {
   }
   return problems;
 }
-
-/** Temporal CLI type names of the SDK's search attribute types. */
-const CLI_TYPE: Record<string, string> = {
-  [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.TEXT]: 'Text',
-  [SearchAttributeType.DOUBLE]: 'Double',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-};
 
 /** What `contracts/search-attributes.ts` upserts, as `--name X --type Y` pairs would say it. */
 export const EXPECTED_SEARCH_ATTRIBUTES = Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((k) => [k.name, CLI_TYPE[k.type] ?? k.type]));
