@@ -105,8 +105,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
   const address = `127.0.0.1:${port}`;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
-  const spawnServer = () => spawnUntilReady(executable, args, output, { address, namespace, readyTimeoutMs });
-  let running = await spawnServer();
+  return restartable(address, namespace, uiPort, () => spawnUntilReady(executable, args, output, { address, namespace, readyTimeoutMs }));
+}
+
+/** A dev server from the way it is started; `restart` stops it, waits, and starts it again the same way. */
+async function restartable(address: string, namespace: string, uiPort: number | null, start: () => Promise<{ stop(): Promise<void> }>): Promise<DevServer> {
+  let running = await start();
   return {
     address,
     namespace,
@@ -115,7 +119,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     async restart(downMs) {
       await running.stop();
       await new Promise((r) => setTimeout(r, downMs));
-      running = await spawnServer();
+      running = await start();
     },
   };
 }
@@ -161,8 +165,8 @@ async function startDownloadedDevServer(opts: DevServerOptions, namespace: strin
   console.warn('[tierflow] no Temporal CLI found (npm run setup installs it); asking the SDK to download one');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const uiPort = opts.uiPort ?? null;
-  const start = () =>
-    TestWorkflowEnvironment.createLocal({
+  const start = async () => {
+    const env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'cached-download' },
         ip: '127.0.0.1',
@@ -174,16 +178,7 @@ async function startDownloadedDevServer(opts: DevServerOptions, namespace: strin
         searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
       },
     });
-  let env = await start();
-  return {
-    address: env.address,
-    namespace,
-    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
-    stop: () => env.teardown(),
-    async restart(downMs) {
-      await env.teardown();
-      await new Promise((r) => setTimeout(r, downMs));
-      env = await start();
-    },
+    return { stop: () => env.teardown() };
   };
+  return restartable(`127.0.0.1:${port}`, namespace, uiPort, start);
 }
