@@ -8,6 +8,12 @@
  * system wins a tie, and among managed systems the most name and keyword hits win), else the
  * managed system with the most keyword hits; else unknown.
  *
+ * Two refinements of what the text says: a pasted link (`https://gitlab.com/…`) tells where
+ * something lives, not what the request is about, so each text is read without its links first,
+ * and with them only when nothing else names a system. And the same words are not evidence for
+ * two systems: a keyword found only inside a longer name or keyword found at the same place is
+ * not a hit (`laptop` inside DriveStrike's `laptop was stolen` is no hit for Jamf's `laptop`).
+ *
  * Tier: question and access → 2; change → 3 (GitLab issue with the system's label); crisis → 5.
  * An unknown system goes to Tier 2 triage, and so does a shadow-IT system (the desk redirects the
  * requester to the system owner); a crisis goes to Tier 5 whatever the system.
@@ -49,11 +55,23 @@ export interface RoutingInput {
 
 const TIER_BY_TYPE: Record<RequestType, Tier> = { question: 2, access: 2, change: 3, crisis: 5 };
 
-/** Whole-phrase test on normalized text padded with spaces. */
-function has(padded: string, phrase: string): boolean {
+type Span = [start: number, end: number];
+
+/** Where `phrase` occurs as whole words in normalized text padded with spaces: character spans. */
+function spansOf(padded: string, phrase: string): Span[] {
   const normalized = normalizeText(phrase);
-  return normalized !== '' && padded.includes(` ${normalized} `);
+  const spans: Span[] = [];
+  if (normalized === '') return spans;
+  const needle = ` ${normalized} `;
+  for (let at = padded.indexOf(needle); at >= 0; at = padded.indexOf(needle, at + 1)) spans.push([at + 1, at + 1 + normalized.length]);
+  return spans;
 }
+
+/** Whole-phrase test on normalized text padded with spaces. */
+const has = (padded: string, phrase: string): boolean => spansOf(padded, phrase).length > 0;
+
+/** A pasted link, up to whitespace (or to the `|label>` of a Slack link). */
+const LINK = /\bhttps?:\/\/[^\s|>]+/gi;
 
 const wordCount = (phrase: string): number => normalizeText(phrase).split(' ').length;
 
@@ -66,16 +84,22 @@ interface Match<T> {
 }
 
 /**
- * The best match: longest name/alias phrase first, then most hits (names + keywords), then
- * registry order. So "Okta Workflows" beats "Okta", and "a GitLab team member locked out of
- * Okta" goes to Okta SSO (the keyword "locked out" breaks the GitLab/Okta tie).
+ * The best match: longest name/alias phrase first, then most hits (names + keywords that
+ * `counts`), then registry order. So "Okta Workflows" beats "Okta", and "a GitLab team member
+ * locked out of Okta" goes to Okta SSO (the keyword "locked out" breaks the GitLab/Okta tie).
  */
-function bestMatch<T>(items: T[], names: (item: T) => string[], keywords: (item: T) => string[], padded: string): Match<T> | null {
+function bestMatch<T>(
+  items: T[],
+  names: (item: T) => string[],
+  keywords: (item: T) => string[],
+  padded: string,
+  counts: (keyword: string) => boolean,
+): Match<T> | null {
   let best: Match<T> | null = null;
   for (const item of items) {
     const found = names(item).filter((name) => has(padded, name));
     const longest = Math.max(0, ...found.map(wordCount));
-    const hits = found.length + keywords(item).filter((keyword) => has(padded, keyword)).length;
+    const hits = found.length + keywords(item).filter(counts).length;
     const better = best === null || longest > best.longest || (longest === best.longest && hits > best.hits);
     if (hits > 0 && better) best = { item, longest, hits };
   }
@@ -84,18 +108,29 @@ function bestMatch<T>(items: T[], names: (item: T) => string[], keywords: (item:
 
 type Found = { system: SystemEntry; shadow?: never } | { shadow: ShadowItSystem; system?: never } | null;
 
-/** Finds the system in one text. */
-function fromText(registry: Registry, text: string): Found {
+/** Finds the system in words (see the module comment). */
+function fromWords(registry: Registry, text: string): Found {
   const padded = ` ${normalizeText(text)} `;
-  const managed = bestMatch(registry.systems, systemNames, (system) => system.keywords, padded);
+  const phrases = [...registry.systems.flatMap((system) => [...systemNames(system), ...system.keywords]), ...registry.shadowIt.map((system) => system.name)];
+  const found = phrases.flatMap((phrase) => spansOf(padded, phrase));
+  const covered = ([start, end]: Span) => found.some(([s, e]) => s <= start && e >= end && e - s > end - start);
+  const counts = (keyword: string) => spansOf(padded, keyword).some((span) => !covered(span));
+  const managed = bestMatch(registry.systems, systemNames, (system) => system.keywords, padded, counts);
   const shadow = bestMatch(
     registry.shadowIt,
     (system) => [system.name],
     () => [],
     padded,
+    counts,
   );
   if (shadow && (!managed || shadow.longest > managed.longest)) return { shadow: shadow.item };
   return managed ? { system: managed.item } : null;
+}
+
+/** Finds the system in one text: its words outside links first, then with its links. */
+function fromText(registry: Registry, text: string): Found {
+  const withoutLinks = text.replace(LINK, ' ');
+  return fromWords(registry, withoutLinks) ?? (withoutLinks === text ? null : fromWords(registry, text));
 }
 
 /** Guides for a request: the system's own, then general guides whose keywords match (or that have none). */

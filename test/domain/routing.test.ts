@@ -114,6 +114,113 @@ describe('classify routes a request to a system and a starting tier', () => {
   });
 });
 
+/** `[request as written in #it_help, expected system id (null: none), starting tier, shadow-IT system]`. */
+type Case = [RoutingInput, string | null, Routing['startTier'], string?];
+const ask = (summary: string, more: Partial<RoutingInput> = {}): RoutingInput => ({ summary, ...more });
+
+/** One or more questions per system of registry/systems.yaml. */
+const BY_SYSTEM: Case[] = [
+  [ask("Can't find the shared vault in 1Password"), '1password', 2],
+  [ask('1Password asks for my secret key on my new laptop'), '1password', 2],
+  [ask('Who can share a password manager vault with a contractor?'), '1password', 2],
+  [ask('Role based access for the new Finance role is missing entitlements'), 'accessctl', 2],
+  [ask('need access to the AWS prod account', { type: 'access' }), 'aws', 2],
+  [ask('Lost access to our S3 bucket after the IAM role change'), 'aws', 2],
+  [ask("Can't sign in to the Azure portal"), 'azure', 2],
+  [ask('Need an Azure subscription for the ML experiments', { type: 'access' }), 'azure', 2],
+  [ask('Who can change nameservers at our domain registrar?'), 'dns', 2],
+  [ask('TXT record for domain verification of the new marketing site', { type: 'change' }), 'dns', 3],
+  [ask('laptop stolen'), 'drivestrike', 2],
+  [ask('my laptop was stolen at the airport'), 'drivestrike', 2],
+  [ask('lost my laptop'), 'drivestrike', 2],
+  [ask('My MacBook was stolen from my car'), 'drivestrike', 2],
+  [ask('I think I left my laptop on the train'), 'drivestrike', 2],
+  [ask('DriveStrike agent will not install on my Linux laptop'), 'drivestrike', 2],
+  [ask('My personal access token for GitLab expired'), 'gitlab', 2],
+  [ask('Please add me as a maintainer on the security repo', { type: 'access' }), 'gitlab', 2],
+  [ask('GCP project for the data team'), 'gcp', 2],
+  [ask('Who pays the GCP billing account for our project?'), 'gcp', 2],
+  [ask('Need a new Google Cloud project with billing enabled', { type: 'access' }), 'gcp', 2],
+  [ask('Gmail is not syncing on my phone'), 'goog-apps', 2],
+  [ask("Can't share a Google Doc with an external reviewer"), 'goog-apps', 2],
+  [ask('My calendar invites are not showing up'), 'goog-apps', 2],
+  [ask('Move my Google account to the right organizational unit'), 'goog-org', 2],
+  [ask('add me to a Google group', { type: 'access' }), 'goog-groups', 2],
+  [ask('Jamf enrollment failed'), 'jamf', 2],
+  [ask('Self Service app will not install Docker'), 'jamf', 2],
+  [ask('My MacBook will not update to the latest macOS'), 'jamf', 2],
+  [ask('Got a Nira alert about a public link on my doc'), 'nira', 2],
+  [ask("VPN won't connect"), 'nordlayer', 2],
+  [ask('NordLayer keeps disconnecting on hotel wifi'), 'nordlayer', 2],
+  [ask("can't log in to Okta after MFA reset"), 'okta-sso', 2],
+  [ask('Okta Verify push not arriving on my new phone'), 'okta-sso', 2],
+  [ask('My YubiKey was stolen, how do I sign in?'), 'okta-sso', 2],
+  [ask('Okta workflow failing'), 'okta-flow', 2],
+  [ask('The offboarding flow in Okta Workflows did not remove Zoom'), 'okta-flow', 2],
+  [ask('Need an AWS sandbox for a customer demo', { type: 'access' }), 'sandbox-cloud', 2],
+  [ask('Need a sandbox AWS account for a customer demo', { type: 'access' }), 'sandbox-cloud', 2],
+  [ask('SentinelOne quarantined my file'), 'sentinelone', 2],
+  [ask('EDR flagged my Python script as malware'), 'sentinelone', 2],
+  [ask('Slack guest account for a contractor', { type: 'access' }), 'slack', 2],
+  [ask('Please create a private channel for the incident review'), 'slack', 2],
+  [ask('Zoom webinar license', { type: 'access' }), 'zoom', 2],
+  [ask('My Zoom recordings are missing'), 'zoom', 2],
+];
+
+/** The handbook's tier rules. */
+const BY_TIER_RULE: Case[] = [
+  // An access request stays at Tier 2 with its system (the access-request template).
+  [ask('Requesting read-only access to the billing S3 bucket', { type: 'access' }), 'aws', 2],
+  // Change and configuration: Tier 3, a GitLab issue with the system's label.
+  [ask('DNS record for new subdomain', { type: 'change' }), 'dns', 3],
+  [ask('Change the access control policy for contractors', { type: 'change' }), 'accessctl', 3],
+  [ask('Please create a mailing list for the APAC sales team', { type: 'change' }), 'goog-groups', 3],
+  [ask('Change the Slack message retention for private channels', { type: 'change' }), 'slack', 3],
+  // A crisis goes to Tier 5 whatever the system.
+  [ask('I entered my Okta password on a phishing site', { type: 'crisis' }), 'okta-sso', 5],
+  [ask('Ransomware note found on a shared drive', { type: 'crisis' }), 'goog-apps', 5],
+  [ask('Suspicious logins on several accounts at once', { type: 'crisis' }), null, 5],
+  // Unknown: Tier 2 triage, for any type but crisis.
+  [ask('The office printer prints blank pages'), null, 2],
+  [ask('My external monitor flickers'), null, 2],
+  [ask('Please change the badge reader hours on floor 2', { type: 'change' }), null, 2],
+  // Shadow IT (registry/tech_stack.yml): Tier 2 redirects to the system owner.
+  [ask("Can't log in to Workday"), null, 2, 'Workday'],
+  [ask('Tableau dashboard will not load'), null, 2, 'Tableau'],
+  [ask('Need a Greenhouse seat for a new recruiter', { type: 'access' }), null, 2, 'Greenhouse'],
+  [ask('Zendesk macros disappeared'), null, 2, 'Zendesk'],
+];
+
+describe('requests phrased the way team members write them reach the right system and tier', () => {
+  it.each<Case>([...BY_SYSTEM, ...BY_TIER_RULE])('%j', (input, systemId, startTier, shadowIt) => {
+    const routing = classify(registry, input);
+    expect({ systemId: routing.systemId, startTier: routing.startTier, shadowIt: routing.shadowIt?.name }).toEqual({ systemId, startTier, shadowIt });
+  });
+
+  it('the table has a request for every system of the registry', () => {
+    const asked = new Set(BY_SYSTEM.map(([, systemId]) => systemId));
+    expect(registry.systems.map((system) => system.id).filter((id) => !asked.has(id))).toEqual([]);
+  });
+});
+
+describe('what counts in the text', () => {
+  it('a pasted link does not name the system: an Okta question linking a gitlab.com issue goes to Okta', () => {
+    expect(classify(registry, ask('Okta tile broken, see https://gitlab.com/gitlab-com/gl-security/corp/issue-tracker/-/issues/123')).systemId).toBe(
+      'okta-sso',
+    );
+    expect(classify(registry, ask('App tile gone, details in <https://gitlab.com/gitlab-com/team/-/issues/9|issue 9>')).systemId).toBe('okta-sso');
+  });
+
+  it('a link is read when nothing else names a system', () => {
+    expect(classify(registry, ask('https://zoom.us/j/123 will not open'))).toMatchObject({ systemId: 'zoom', systemSource: 'keyword' });
+  });
+
+  it('words inside a longer phrase found at the same place count once: laptop in "laptop was stolen" is not a Jamf hit', () => {
+    expect(classify(registry, ask('my MacBook laptop was stolen')).systemId).toBe('drivestrike');
+    expect(classify(registry, ask('my laptop will not boot')).systemId).toBe('jamf');
+  });
+});
+
 describe('classify offers Tier 1 guides', () => {
   const urls = (input: RoutingInput) => classify(registry, input).guides.map((g) => g.url);
   const always = [

@@ -76,6 +76,21 @@ describe('shift edges', () => {
     ['and not a minute before', only(night), at('2024-01-12T21:59', LONDON), []],
     ['a day shift is still on in its last minute', only(apac), at('2024-01-08T15:59', 'Asia/Singapore'), [['APAC', 'ravi']]],
     ['a day shift is off the minute before it starts', only(apac), at('2024-01-08T07:59', 'Asia/Singapore'), []],
+    ['a shift does not start on one of its holidays', only({ ...apac, holidays: ['2024-01-08'] }), at('2024-01-08T09:00', 'Asia/Singapore'), []],
+    ['and works the next day as usual', only({ ...apac, holidays: ['2024-01-08'] }), at('2024-01-09T09:00', 'Asia/Singapore'), [['APAC', 'ravi']]],
+    [
+      'an overnight shift started the evening before a holiday runs into it',
+      only({ ...night, holidays: ['2024-01-12'] }),
+      at('2024-01-12T05:59', LONDON),
+      [['Night', 'tom']],
+    ],
+    ['but none starts on the holiday evening', only({ ...night, holidays: ['2024-01-12'] }), at('2024-01-12T23:00', LONDON), []],
+    [
+      'a holiday is a date in the shift’s zone: 23:00 UTC on the 7th is the 8th in Singapore',
+      only({ ...apac, start: '07:00', holidays: ['2024-01-08'] }),
+      at('2024-01-07T23:00'),
+      [],
+    ],
   ])('%s', (_name, shifts, instant, expected) => {
     expect(onShift(shifts, instant).map((s) => [s.shift, ...s.analysts])).toEqual(expected);
   });

@@ -154,6 +154,11 @@ describe('a bad registry file is refused with file, path, line and problem', () 
       { 'shifts.yaml': (d) => void (d.shifts[2].name = 'APAC') },
       /^shifts\.yaml: shifts\[2\]\.name \(line \d+\): duplicate shift "APAC"$/m,
     ],
+    [
+      'a shift holiday that is not a date',
+      { 'shifts.yaml': (d) => void (d.shifts[0].holidays = ['2026-12-25', '25/12/2026']) },
+      /^shifts\.yaml: shifts\[0\]\.holidays\[1\] \(line \d+\): "25\/12\/2026" is not a date YYYY-MM-DD$/m,
+    ],
     // files
     ['a missing file', { 'calendar.yaml': null }, /^calendar\.yaml: \(top level\): file not found in /m],
     [
