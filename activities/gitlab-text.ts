@@ -1,7 +1,9 @@
 /**
  * GitLab issue and note text for requests. User text is made inert with {@link inertGitlab}
  * (description, notes: multi-line) or {@link inertGitlabLine} (title, header facts, names: one
- * line); the only mentions are the system owners' group, and the only HTML our markers, written by us.
+ * line); the only mentions are GitLab groups from the configuration (the system owners, the tier
+ * groups), and the only HTML our markers, written by us. The tracker's issue templates are trusted
+ * text: their quick actions (`/label`, `/assign`) must run, so they are written as they are.
  * Every text we write ends with a hidden marker (an HTML comment) that ties it to its request or
  * effect, so a retried activity can find what an earlier attempt already wrote.
  */
@@ -9,6 +11,7 @@ import type { RequestEvent, RequestState, SystemRef } from '../domain/request.js
 import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
 import { effectMarker, requestMarkerComment } from '../contracts/tracker-marker.js';
 import { eventHeadline, TIER_NAMES, truncate } from './event-text.js';
+import { isTemplateName, isUsername, splitTemplate, type IssueTemplate } from './tracker-templates.js';
 
 const ZWSP = '\u200b';
 
@@ -148,10 +151,24 @@ export function inertGitlabLine(text: string): string {
   return inertGitlab(plainLine(text));
 }
 
+/** `@group/path` for a GitLab group (or user) path from the configuration; null when it is not a plain GitLab path. */
+export function gitlabMention(path: string | null | undefined): string | null {
+  const plain = path?.trim().replace(/^@/, '');
+  return plain && /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/.test(plain) ? `@${plain}` : null;
+}
+
 /** `@group/path` of the system owners, from the registry; null when it is not a plain GitLab path. */
 export function ownersMention(system: SystemRef | null): string | null {
-  const path = system?.gitlabOwners.trim().replace(/^@/, '');
-  return path && /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/.test(path) ? `@${path}` : null;
+  return gitlabMention(system?.gitlabOwners);
+}
+
+/**
+ * The `cc` line mentioning each valid GitLab path once, in the order given; null when none is valid.
+ * @example ccLine(['corp/sys/okta', '@corp/sys/okta', 'bad path']) // 'cc @corp/sys/okta'
+ */
+export function ccLine(paths: readonly string[]): string | null {
+  const mentions = [...new Set(paths.map(gitlabMention).filter((m): m is string => m !== null))];
+  return mentions.length > 0 ? `cc ${mentions.join(' ')}` : null;
 }
 
 /** The issue title: `[request id] summary` on one line, within GitLab's 255 characters. */
@@ -165,29 +182,61 @@ const quote = (text: string): string =>
     .map((line) => (line ? `> ${line}` : '>'))
     .join('\n');
 
+/** What {@link issueDescription} adds to the built-in body. */
+export interface IssueBodyOptions {
+  /** The template the issue opens from (absent or null: the built-in body alone). */
+  template?: IssueTemplate | null;
+  /** Usernames to unassign (the previous system's template assignees, on reassign). */
+  unassign?: readonly string[];
+  /** The `**Why here:**` line of tierflow's earlier description, kept as written (already inert). */
+  whyHereLine?: string | null;
+}
+
+// The facts: a description's lines up to its first blank line, all one-line facts tierflow wrote
+// (a requester's text comes after, so a line of it cannot pass for a fact).
+const factsOf = (description: string | null | undefined): string => (description ?? '').replace(/\r/g, '').split('\n\n')[0] ?? '';
+
+/** The `**Why here:**` line of a description tierflow wrote, or null. */
+export function whyHereLine(description: string | null | undefined): string | null {
+  return /^\*\*Why here:\*\* [^\n]*$/m.exec(factsOf(description))?.[0] ?? null;
+}
+
+/** The template a description tierflow wrote was opened from (the `**Issue template:**` fact ending its system line), or null. */
+export function templateNameOf(description: string | null | undefined): string | null {
+  const name = /^\*\*System:\*\* [^\n]* · \*\*Issue template:\*\* ([^\n·]+)$/m.exec(factsOf(description))?.[1] ?? null;
+  return name && isTemplateName(name) ? name : null;
+}
+
 /**
  * The issue description: the request's facts, the owners mentioned (opening the issue is how a
- * request reaches the system owners), the requester's description (inert) and the request marker.
- * Each fact is one line whatever the user wrote ({@link inertGitlabLine}): a summary or a name
- * with a line break in it cannot add a `**Priority:**` line of its own.
+ * request reaches the system owners), the template's text, the requester's description (inert),
+ * the template's quick actions each on a line of its own (see {@link splitTemplate}) and the
+ * request marker. Each fact is one line whatever the user wrote ({@link inertGitlabLine}): a summary
+ * or a name with a line break in it cannot add a `**Priority:**` line of its own.
  */
-export function issueDescription(state: RequestState, reason: string, slackThread: string | null): string {
+export function issueDescription(state: RequestState, reason: string, slackThread: string | null, opts: IssueBodyOptions = {}): string {
   const owners = ownersMention(state.system) ?? 'Corporate Security triage';
   const system = state.system ? inertGitlabLine(state.system.name) : 'unknown';
   const name = plainLine(state.requester.name ?? '');
   const { email } = state.requester;
+  const template = opts.template ? splitTemplate(opts.template.content) : { body: '', actions: [] };
+  const templateName = opts.template?.name.trim() ?? '';
+  const unassign = (opts.unassign ?? []).filter(isUsername);
+  const actions = [...(unassign.length > 0 ? [`/unassign ${unassign.map((user) => `@${user}`).join(' ')}`] : []), ...template.actions];
   return [
     `**Request:** ${inertGitlabLine(state.summary)}`,
     `**Requester:** ${inertGitlabLine(name ? `${name} <${email}>` : email)}`,
     `**Type:** ${state.type} · **Priority:** ${state.priority} · **Tier:** ${state.tier} (${TIER_NAMES[state.tier]})`,
-    `**System:** ${system} · **Owners:** ${owners}`,
-    `**Why here:** ${inertGitlabLine(reason)}`,
+    `**System:** ${system} · **Owners:** ${owners}${isTemplateName(templateName) ? ` · **Issue template:** ${templateName}` : ''}`,
+    opts.whyHereLine ?? `**Why here:** ${inertGitlabLine(reason)}`,
     slackThread && /^https:\/\/[^\s<>()]+$/.test(slackThread) ? `**Slack thread:** ${slackThread}` : '',
     '',
+    ...(template.body ? [template.body, ''] : []),
     '### Description',
     '',
     inertGitlab(truncate(state.description.trim(), MAX_NOTE_CHARS)) || '(none given)',
     '',
+    ...(actions.length > 0 ? [...actions, ''] : []),
     requestMarkerComment(state.id),
   ].join('\n');
 }
@@ -196,15 +245,17 @@ export function issueDescription(state: RequestState, reason: string, slackThrea
 export interface TrackerNoteOptions {
   effectId: string;
   note?: string;
-  /** Mention the system owners (escalations into a tier the issue was not at yet). */
-  mentionOwners: boolean;
+  /** GitLab group paths to cc, exactly these (valid ones, once each); when given, `mentionOwners` is not read. */
+  mentions?: readonly string[];
+  /** Without `mentions`: mention the system owners (escalations into a tier the issue was not at yet). */
+  mentionOwners?: boolean;
   /** Epoch ms the note is written. */
   now: number;
 }
 
 /**
- * A note on the tracker issue for one event: the headline in bold, the note quoted (inert), the
- * owners mentioned when asked, and the effect marker last.
+ * A note on the tracker issue for one event: the headline in bold, the note quoted (inert), a `cc`
+ * line (the `mentions` given, else the owners when asked), and the effect marker last.
  * @example trackerNoteText(state, 'escalated', { effectId: 'REQ-1#4', note: 'breach', mentionOwners: true, now })
  * // '**Escalated to Tier 4 (automation engineering)**\n\n> breach\n\ncc @okta-owners\n\n<!-- tierflow-effect: REQ-1#4 -->'
  */
@@ -212,8 +263,8 @@ export function trackerNoteText(state: RequestState, event: RequestEvent, opts: 
   const headline = eventHeadline(state, event, { escape: inertGitlabLine, person: inertGitlabLine, now: opts.now });
   const parts = [`**${headline}**`];
   if (opts.note && neutraliseInvisible(opts.note).trim()) parts.push(quote(opts.note));
-  const owners = opts.mentionOwners ? ownersMention(state.system) : null;
-  if (owners) parts.push(`cc ${owners}`);
+  const cc = opts.mentions ? ccLine(opts.mentions) : opts.mentionOwners ? ccLine([state.system?.gitlabOwners ?? '']) : null;
+  if (cc) parts.push(cc);
   parts.push(effectMarker(opts.effectId));
   return parts.join('\n\n');
 }

@@ -10,15 +10,21 @@
  * Markers are text anyone can copy (request ids show in every Slack thread), so an issue or note
  * counts as an earlier attempt's only when tierflow's own GitLab user (the token's) wrote it: a
  * person's issue or note carrying a copied marker is never adopted, never suppresses a note.
+ *
+ * Issues open from the tracker's own issue templates (see `tracker-templates.ts`), whose quick
+ * actions label the issue and assign the system owners; a reassignment rewrites tierflow's
+ * description for the new system and its template.
  */
 import type { Gitlab } from '@gitbeaker/rest';
+import { Context } from '@temporalio/activity';
 
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import { classifyGitlabError } from './errors.js';
 import { stateTime } from './event-text.js';
 import { hasEffectMarker, hasRequestMarker, requestMarker } from '../contracts/tracker-marker.js';
-import { issueDescription, issueTitle, trackerNoteText } from './gitlab-text.js';
-import { desiredLabels, entersNewTier, isNoop, planTrackerEdit, type IssueSnapshot } from './tracker-sync.js';
+import { issueDescription, issueTitle, templateNameOf, trackerNoteText, whyHereLine } from './gitlab-text.js';
+import { desiredLabels, entersNewTier, isNoop, planTrackerEdit, sameDescription, type IssueSnapshot } from './tracker-sync.js';
+import { createTemplateReader, templateAssignees } from './tracker-templates.js';
 
 export type GitlabClient = InstanceType<typeof Gitlab>;
 
@@ -27,8 +33,10 @@ export interface GitlabDeps {
   gitlab: GitlabClient;
   /** The tracker project, path (`group/project`) or numeric id. */
   project: string;
-  /** Clock in epoch ms: the window of recent issues, and note text when the state has no timeline (default `Date.now`). */
+  /** Clock in epoch ms: the window of recent issues, the template cache, and note text when the state has no timeline (default `Date.now`). */
   now?: () => number;
+  /** Where an issue opened or rewritten without its template is reported (default: the activity's logger, else the console). */
+  warn?: (message: string, meta: Record<string, unknown>) => void;
 }
 
 /** The request's issue in the tracker. */
@@ -37,6 +45,11 @@ export interface TrackerIssueRef {
   webUrl: string;
   /** GitLab's numeric id of the project the issue is in (absent in results recorded before it was returned). */
   projectId?: number;
+  /**
+   * Set when the issue did not open from the system's template (none configured, not found in the
+   * project, not readable) and has tierflow's built-in body instead: for the request's timeline.
+   */
+  warning?: string;
 }
 
 /** Arguments of `createTrackerIssue`. */
@@ -55,6 +68,12 @@ export interface SyncTrackerIssueArgs {
   state: RequestState;
   event: RequestEvent;
   note?: string;
+  /**
+   * GitLab group paths (no `@`) to cc on the note, exactly these (invalid paths dropped, each once).
+   * Absent (effects decided before the domain chose them): the system owners, when an escalation
+   * enters a tier the issue was not at yet.
+   */
+  mentions?: string[];
 }
 
 interface UserJson {
@@ -69,6 +88,7 @@ interface IssueJson {
   description?: string | null;
   labels: string[];
   state: string;
+  assignees?: Array<{ username: string }> | null;
 }
 
 interface NoteJson {
@@ -84,10 +104,24 @@ const RECENT_CREATE_MS = 24 * 3_600_000;
 // newest first, so one page is enough to find an earlier attempt's note.
 const RECENT_NOTES = { sort: 'desc', orderBy: 'created_at', perPage: 100, maxPages: 1 } as const;
 
+const BUILT_IN_BODY = "opened with tierflow's built-in body";
+const BUILT_IN_REWRITE = "rewrote the description with tierflow's built-in body";
+
+/** Logs through the activity's logger when running in an activity, else the console. */
+function defaultWarn(message: string, meta: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, meta);
+  } catch {
+    console.warn(message, meta);
+  }
+}
+
 /** Builds the GitLab activities. */
 export function createGitlabActivities(deps: GitlabDeps) {
   const { gitlab, project } = deps;
   const now = deps.now ?? Date.now;
+  const warn = deps.warn ?? defaultWarn;
+  const templates = createTemplateReader(gitlab, project, now);
 
   // tierflow's own GitLab user (the token's), asked once per factory; a failed ask is asked again.
   let self: Promise<UserJson> | null = null;
@@ -114,24 +148,55 @@ export function createGitlabActivities(deps: GitlabDeps) {
     return mine(await gitlab.Issues.all({ projectId: project, createdAfter, orderBy: 'created_at', sort: 'desc', ...page }));
   };
 
+  /**
+   * The description of tierflow's issue after a reassignment: the facts for the new system, its
+   * template (whose quick actions assign and label the new owners), the earlier template's
+   * assignees unassigned, the "why here" and the requester's description kept. Undefined when the
+   * issue already says so (a retry), or is not tierflow's (a person's issue is theirs to write).
+   */
+  const reassignedDescription = async (issue: IssueJson, state: RequestState, me: UserJson): Promise<string | undefined> => {
+    if (!byTierflow(issue, me) || !hasRequestMarker(issue.description, state.id)) return undefined;
+    const choice = await templates.choose(state, BUILT_IN_REWRITE);
+    if (choice.warning) warn(`Tracker issue #${issue.iid} of ${state.id}: ${choice.warning}`, { requestId: state.id, iid: issue.iid, project });
+    const previous = templateNameOf(issue.description);
+    const stale = previous && previous !== choice.template?.name ? await templates.content(previous) : null;
+    const staying = new Set(choice.template ? templateAssignees(choice.template.content) : []);
+    const assigned = new Set((issue.assignees ?? []).map((a) => a.username));
+    const unassign = stale ? templateAssignees(stale).filter((user) => assigned.has(user) && !staying.has(user)) : [];
+    const reason = `reassigned to ${state.system?.name ?? 'Corporate Security triage'}`;
+    const wanted = issueDescription(state, reason, state.links.slackThread, {
+      template: choice.template,
+      unassign,
+      whyHereLine: whyHereLine(issue.description),
+    });
+    return sameDescription(issue.description, wanted) ? undefined : wanted;
+  };
+
   return {
     /**
-     * Opens the request's issue in the Corporate Security tracker, once: labelled with the system,
-     * tier, priority and type, mentioning the system owners. A retry finds the issue by the
-     * request marker hidden in its description, among the issues tierflow's user wrote, and returns
-     * it (two reads before a create). The result carries GitLab's project id and iid: what the
-     * request records, and what GitLab hooks are matched with.
+     * Opens the request's issue in the Corporate Security tracker, once, from the system's issue
+     * template (the access request template for access requests): the template's quick actions
+     * label the issue and assign the system owners, and tierflow sets its system, tier, priority
+     * and type labels too. Without a usable template the issue has tierflow's built-in body and the
+     * result says why (`warning`). A retry finds the issue by the request marker hidden in its
+     * description, among the issues tierflow's user wrote, and returns it (two reads before a
+     * create). The result carries GitLab's project id and iid: what the request records, and what
+     * GitLab hooks are matched with.
      */
     async createTrackerIssue(args: CreateTrackerIssueArgs): Promise<TrackerIssueRef> {
       const { state } = args;
       try {
+        // Chosen before the search, so a retry that finds the issue reports the same warning.
+        const choice = await templates.choose(state, BUILT_IN_BODY);
+        const warning = choice.warning ? { warning: choice.warning } : {};
         const existing = await findIssue(state.id);
-        if (existing) return { iid: existing.iid, webUrl: existing.web_url, projectId: existing.project_id };
+        if (existing) return { iid: existing.iid, webUrl: existing.web_url, projectId: existing.project_id, ...warning };
         const issue = (await gitlab.Issues.create(project, issueTitle(state), {
-          description: issueDescription(state, args.reason, args.slackThread),
+          description: issueDescription(state, args.reason, args.slackThread, { template: choice.template }),
           labels: [...desiredLabels(state), `type::${state.type}`].join(','),
         })) as unknown as IssueJson;
-        return { iid: issue.iid, webUrl: issue.web_url, projectId: issue.project_id };
+        if (choice.warning) warn(`Tracker issue #${issue.iid} of ${state.id}: ${choice.warning}`, { requestId: state.id, iid: issue.iid, project });
+        return { iid: issue.iid, webUrl: issue.web_url, projectId: issue.project_id, ...warning };
       } catch (err) {
         throw classifyGitlabError(err, `creating the tracker issue for ${state.id} in ${project}`);
       }
@@ -140,29 +205,32 @@ export function createGitlabActivities(deps: GitlabDeps) {
     /**
      * Brings the request's issue up to date after an event: adds a note (once per effect) and, in
      * one edit made only when something differs, swaps the `tier::`, `priority::` and `corpsys::`
-     * labels and closes or reopens the issue. Escalations into a tier the issue was not at yet
-     * mention the system owners.
+     * labels, closes or reopens the issue and, on a reassignment, rewrites tierflow's description
+     * for the new system. The note ccs the `mentions` given; without them (older effects),
+     * escalations into a tier the issue was not at yet mention the system owners.
      */
     async syncTrackerIssue(args: SyncTrackerIssueArgs): Promise<void> {
       const { iid, state } = args;
       try {
         // Read once, before writing: the note's mentions and the edit are both decided from this.
-        const issue = (await gitlab.Issues.show(iid, { projectId: project })) as unknown as IssueSnapshot;
+        const issue = (await gitlab.Issues.show(iid, { projectId: project })) as unknown as IssueJson & IssueSnapshot;
         const notes = (await gitlab.IssueNotes.all(project, iid, RECENT_NOTES)) as unknown as NoteJson[];
         // Only tierflow's own note counts as written: a person's note ending with a copied effect
         // marker must not keep tierflow's (an escalation's mention of the owners, say) off the issue.
         const me = await selfUser();
         if (!notes.some((n) => !n.system && byTierflow(n, me) && hasEffectMarker(n.body, args.effectId))) {
-          const mentionOwners = args.event === 'escalated' && entersNewTier(issue, state);
-          const body = trackerNoteText(state, args.event, { effectId: args.effectId, note: args.note, mentionOwners, now: stateTime(state, now()) });
+          const cc = args.mentions ? { mentions: args.mentions } : { mentionOwners: args.event === 'escalated' && entersNewTier(issue, state) };
+          const body = trackerNoteText(state, args.event, { effectId: args.effectId, note: args.note, ...cc, now: stateTime(state, now()) });
           await gitlab.IssueNotes.create(project, iid, body);
         }
         const edit = planTrackerEdit(issue, state);
-        if (!isNoop(edit)) {
+        const description = args.event === 'reassigned' ? await reassignedDescription(issue, state, me) : undefined;
+        if (!isNoop(edit) || description !== undefined) {
           await gitlab.Issues.edit(project, iid, {
             ...(edit.addLabels.length > 0 ? { addLabels: edit.addLabels.join(',') } : {}),
             ...(edit.removeLabels.length > 0 ? { removeLabels: edit.removeLabels.join(',') } : {}),
             ...(edit.stateEvent ? { stateEvent: edit.stateEvent } : {}),
+            ...(description !== undefined ? { description } : {}),
           });
         }
       } catch (err) {

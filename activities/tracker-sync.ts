@@ -66,3 +66,22 @@ export function isNoop(edit: TrackerEdit): boolean {
 export function entersNewTier(issue: IssueSnapshot, state: RequestState): boolean {
   return !issue.labels.includes(`tier::${state.tier}`);
 }
+
+// Lines GitLab may have run as quick actions and removed from the stored text.
+const QUICK_ACTION_LINE = /^\/[A-Za-z_]+(?:\s|$)/;
+const meaningful = (text: string): string =>
+  text
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '' && !QUICK_ACTION_LINE.test(line))
+    .join('\n');
+
+/**
+ * Whether the stored description already says what tierflow would write: GitLab runs the quick
+ * actions of a description and stores it without their lines (and the blank lines after them), so
+ * both are compared without quick-action and blank lines. A retried rewrite then edits nothing.
+ */
+export function sameDescription(stored: string | null | undefined, wanted: string): boolean {
+  return meaningful(stored ?? '') === meaningful(wanted);
+}

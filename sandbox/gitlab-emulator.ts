@@ -1,12 +1,15 @@
 /**
  * A local emulator of the GitLab REST API v4 endpoints tierflow uses (projects, issues, issue
- * notes), shaped like GitLab's answers so `@gitbeaker/rest` works against it unchanged.
+ * notes, the project's issue templates), shaped like GitLab's answers so `@gitbeaker/rest` works
+ * against it unchanged. Quick actions (`/label`, `/assign`, `/close`, ...) in issue descriptions
+ * and notes run and are removed from the stored text, as GitLab does (see `gitlab-quick-actions.ts`).
  *
  * Auth: a `PRIVATE-TOKEN` header (or `Authorization: Bearer`) is required; none or `glpat-invalid`
  * → 401 `{ message: '401 Unauthorized' }`. Any other token is tierflow's bot user (`GET /user`),
  * except the tokens of {@link GitlabEmulator.tokenFor}, which act as other people: what a token
  * creates (issues, notes) is authored by its user, and what it closes is closed by its user. Unknown project → 404 `{ message: '404 Project Not Found' }`,
- * unknown issue → 404 `{ message: '404 Not found' }`, bad parameters → 400 `{ error }` or `{ message }`.
+ * unknown issue → 404 `{ message: '404 Not found' }`, unknown issue template → 404
+ * `{ message: '404 Template Not Found' }`, bad parameters → 400 `{ error }` or `{ message }`.
  */
 import { STATUS_CODES } from 'node:http';
 
@@ -39,6 +42,11 @@ export interface GitlabEmulatorOptions {
   now?: () => number;
   /** Numeric id of the first project (default 1000); tests sharing one Temporal server pick distinct ones. */
   firstProjectId?: number;
+  /**
+   * Issue templates of every project (`.gitlab/issue_templates/<key>.md`), by key, served at
+   * `GET /projects/:id/templates/issues/:key` as `{ name, content }`.
+   */
+  issueTemplates?: Record<string, string>;
 }
 
 /** A running GitLab emulator. */
@@ -59,7 +67,9 @@ export interface GitlabEmulator {
    * writes (through the real client: `new Gitlab({ host: url, token: gitlab.tokenFor('mallory') })`).
    */
   tokenFor(username: string): string;
-  /** Forgets issues, notes, calls and pending failures (tokens of `tokenFor` stay valid). */
+  /** Adds or replaces an issue template (null removes it) until the next `reset`. */
+  setIssueTemplate(key: string, content: string | null): void;
+  /** Forgets issues, notes, calls and pending failures, and restores the configured templates (tokens of `tokenFor` stay valid). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -114,6 +124,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
   let baseUrl = '';
   const server = createEmulatorServer({ errorBody: (status) => ({ message: `${status} ${STATUS_CODES[status] ?? ''}`.trim() }) });
   const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now, opts.firstProjectId);
+  const templates = new Map(Object.entries(opts.issueTemplates ?? {}));
 
   const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): Answer => {
     if (!EDITABLE.some((k) => p[k] !== undefined)) return error(400, `${EDITABLE.join(', ')} are missing, at least one parameter must be provided`);
@@ -124,7 +135,6 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       if (invalid) return invalid;
       issue.title = String(p.title);
     }
-    if (p.description !== undefined) issue.description = p.description === null ? null : String(p.description);
     if (p.labels !== undefined) issue.labels = addLabels([], parseLabels(p.labels));
     if (p.add_labels !== undefined) issue.labels = addLabels(issue.labels, parseLabels(p.add_labels));
     if (p.remove_labels !== undefined) issue.labels = issue.labels.filter((l) => !parseLabels(p.remove_labels).includes(l));
@@ -136,6 +146,8 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     const at = store.timestamp();
     if (stateEvent === 'close' && issue.state === 'opened') Object.assign(issue, { state: 'closed', closed_at: at, closed_by: actor });
     if (stateEvent === 'reopen' && issue.state === 'closed') Object.assign(issue, { state: 'opened', closed_at: null, closed_by: null });
+    // The description's quick actions run after the other fields, as GitLab merges them into the update.
+    if (p.description !== undefined) issue.description = p.description === null ? null : store.runQuickActions(issue, String(p.description), actor).text;
     issue.updated_at = at;
     return json(200, issue);
   };
@@ -189,6 +201,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       const invalid = validateTitle(p.title);
       if (invalid) return invalid;
       const description = typeof p.description === 'string' ? p.description : null;
+      const actor = actorOf(request);
       const fields = {
         title: String(p.title),
         description,
@@ -196,7 +209,9 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
         assigneeIds: ids(p.assignee_ids ?? p.assignee_id),
         confidential: bool(p.confidential),
       };
-      return json(201, store.createIssue(project, fields, actorOf(request)));
+      const issue = store.createIssue(project, fields, actor);
+      if (description !== null) issue.description = store.runQuickActions(issue, description, actor).text;
+      return json(201, issue);
     }),
   );
   app.get(
@@ -223,7 +238,20 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       const p = paramsOf(request);
       if (p.body === undefined) return error(400, 'body is missing');
       if (typeof p.body !== 'string' || p.body.trim() === '') return message(400, { note: ["can't be blank"] });
-      return json(201, store.addNote(project, issue, p.body, bool(p.internal) || bool(p.confidential), actorOf(request)));
+      const actor = actorOf(request);
+      const { text, ran } = store.runQuickActions(issue, p.body, actor);
+      // A note of quick actions only is not kept: GitLab answers 202 with what the commands did.
+      if (ran.length > 0 && text.trim() === '')
+        return json(202, { commands_changes: Object.fromEntries(ran.map((a) => [a.kind, true])), summary: ran.map((a) => a.kind) });
+      return json(201, store.addNote(project, issue, text, bool(p.internal) || bool(p.confidential), actor));
+    }),
+  );
+  app.get(
+    '/api/v4/projects/:project/templates/issues/:key',
+    inProject((request) => {
+      const { key } = request.params as { key: string };
+      const content = templates.get(key);
+      return content === undefined ? message(404, '404 Template Not Found') : json(200, { name: key, content });
     }),
   );
   app.setNotFoundHandler((_request, reply) => send(reply, NOT_FOUND));
@@ -247,7 +275,13 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     issues: (project) => projectOf(project).issues,
     notes: (project, iid) => store.notes(projectOf(project), iid),
     tokenFor: (username) => store.tokenFor(username),
+    setIssueTemplate(key, content) {
+      if (content === null) templates.delete(key);
+      else templates.set(key, content);
+    },
     reset() {
+      templates.clear();
+      for (const [key, content] of Object.entries(opts.issueTemplates ?? {})) templates.set(key, content);
       store.reset();
       server.reset();
     },

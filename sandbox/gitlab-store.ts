@@ -1,7 +1,9 @@
 /**
  * In-memory state of the GitLab emulator: projects, issues and notes stored in the JSON shapes of
- * GitLab's REST API v4, with the list filters and offset pagination the API applies.
+ * GitLab's REST API v4, with the list filters and offset pagination the API applies, and the quick
+ * actions GitLab runs in issue descriptions and notes.
  */
+import { applyQuickActions, extractQuickActions, type QuickAction } from './gitlab-quick-actions.js';
 
 /** A GitLab user as embedded in issues and notes. */
 export interface GitlabUser {
@@ -134,6 +136,31 @@ export class GitlabStore {
   userOf(token: string): GitlabUser {
     const person = this.people.get(token);
     return person ? { ...person, web_url: `${this.baseUrl()}/${person.username}` } : this.bot;
+  }
+
+  /** A user by username, the same one each time (the bot for its own name), as `/assign @name` finds them. */
+  userNamed(username: string): GitlabUser {
+    return username === this.bot.username ? this.bot : this.userOf(this.tokenFor(username));
+  }
+
+  /**
+   * Runs the quick actions of `text` on `issue` as `actor` (see `gitlab-quick-actions.ts`) and
+   * returns the text without their lines (unchanged when none ran) and the actions that ran.
+   */
+  runQuickActions(issue: GitlabIssue, text: string, actor: GitlabUser): { text: string; ran: QuickAction[] } {
+    const { text: stripped, actions } = extractQuickActions(text);
+    if (actions.length === 0) return { text, ran: [] };
+    const before = { labels: issue.labels, assignees: issue.assignees.map((a) => a.username), state: issue.state, title: issue.title };
+    const after = applyQuickActions(before, actions, { actor: actor.username, addLabel: (labels, label) => addLabels(labels, [label]) });
+    issue.labels = after.labels;
+    issue.title = after.title;
+    issue.assignees = after.assignees.map((name) => issue.assignees.find((a) => a.username === name) ?? this.userNamed(name));
+    issue.assignee = issue.assignees[0] ?? null;
+    if (after.state !== issue.state) {
+      const closed = after.state === 'closed';
+      Object.assign(issue, { state: after.state, closed_at: closed ? this.timestamp() : null, closed_by: closed ? actor : null });
+    }
+    return { text: stripped, ran: actions };
   }
 
   user(id: number, username = `user${id}`, name = `User ${id}`): GitlabUser {

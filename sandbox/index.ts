@@ -2,6 +2,7 @@
  * Sandbox mode: the Slack and GitLab emulators started together, for tests and for running the
  * product without credentials, with a JSON summary of what they received (served at `GET /sandbox`).
  */
+import type { SystemEntry } from '../domain/registry.js';
 import { type FailureKind, type RecordedCall } from './emulator-server.js';
 import { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator } from './gitlab-emulator.js';
 import { createSlackEmulator, type SlackChannel, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
@@ -39,6 +40,28 @@ export function usergroupsFor(handles: string[]): SlackUsergroupConfig[] {
   );
 }
 
+/** What a system's sandbox issue templates are made from (a registry system has all of it). */
+export type TemplatedSystem = Pick<SystemEntry, 'id' | 'name' | 'gitlabLabel' | 'gitlabOwners' | 'issueTemplate' | 'accessRequestTemplate'>;
+
+/**
+ * Issue templates for the tracker emulator, one engineering and one access request template per
+ * system, doing what the handbook says the real ones do: label the issue and assign the system
+ * owners. The owners' usernames are not in the registry, so each template assigns a made-up
+ * sandbox user, `sysowner-<id>`, and mentions the owners' group.
+ * @example sandboxIssueTemplates([okta])['corpsys-okta-sso']
+ * // '## Okta SSO engineering issue\n\n/label ~"corpsys::okta-sso"\n/assign @sysowner-okta-sso\n\ncc @gitlab-com/gl-security/corp/sys/okta'
+ */
+export function sandboxIssueTemplates(systems: readonly TemplatedSystem[]): Record<string, string> {
+  const template = (system: TemplatedSystem, heading: string, labels: string[]) =>
+    [heading, '', `/label ${labels.map((l) => `~"${l}"`).join(' ')}`, `/assign @sysowner-${system.id}`, '', `cc @${system.gitlabOwners}`].join('\n');
+  return Object.fromEntries(
+    systems.flatMap((system) => [
+      [system.issueTemplate, template(system, `## ${system.name} engineering issue`, [system.gitlabLabel])],
+      [system.accessRequestTemplate, template(system, `## ${system.name} access request`, ['access-request', system.gitlabLabel])],
+    ]),
+  );
+}
+
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   slackPort?: number;
@@ -49,6 +72,8 @@ export interface SandboxOptions {
   gitlabProjectId?: number;
   usergroups?: SlackUsergroupConfig[];
   channels?: SlackChannel[];
+  /** Systems whose issue templates the tracker serves (see {@link sandboxIssueTemplates}); default none, so issues open with tierflow's built-in body. */
+  systems?: readonly TemplatedSystem[];
 }
 
 /** One message as summarised in a snapshot. */
@@ -125,6 +150,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     gitlab = await createGitlabEmulator({
       port: opts.gitlabPort,
       projects: [opts.project ?? DEFAULT_GITLAB_PROJECT],
+      issueTemplates: sandboxIssueTemplates(opts.systems ?? []),
       ...(opts.gitlabProjectId ? { firstProjectId: opts.gitlabProjectId } : {}),
     });
   } catch (error) {

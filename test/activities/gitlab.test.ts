@@ -44,7 +44,7 @@ describe('createTrackerIssue', () => {
 
     const ref = await openIssue(state);
     expect(issues()).toHaveLength(1);
-    expect(ref).toEqual({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url, projectId: projectId() });
+    expect(ref).toMatchObject({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url, projectId: projectId() });
     expect(calls('POST', /\/issues$/)).toHaveLength(1);
   });
 
@@ -67,7 +67,18 @@ describe('createTrackerIssue', () => {
 
   it("returns GitLab's project id of the issue with its iid: what the request records", async () => {
     const ref = await openIssue(requestState({ tier: 3 }));
-    expect(ref).toEqual({ iid: 1, webUrl: issues()[0]?.web_url, projectId: projectId() });
+    expect(ref).toMatchObject({ iid: 1, webUrl: issues()[0]?.web_url, projectId: projectId() });
+  });
+
+  it('a system recorded without template names (an older plan) gets the built-in body and a warning saying so', async () => {
+    const ref = await openIssue(requestState({ tier: 3 }));
+    expect(ref).toEqual({
+      iid: 1,
+      webUrl: issues()[0]?.web_url,
+      projectId: projectId(),
+      warning: "Okta SSO has no access request template configured; opened with tierflow's built-in body",
+    });
+    expect(calls('GET', /\/templates\//)).toHaveLength(0);
   });
 
   it("does not adopt an issue a person opened with a copy of the request's marker: it opens its own", async () => {

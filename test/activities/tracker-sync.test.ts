@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { entersNewTier, planTrackerEdit, type IssueSnapshot } from '../../activities/tracker-sync.js';
+import { entersNewTier, planTrackerEdit, sameDescription, type IssueSnapshot } from '../../activities/tracker-sync.js';
 import type { RequestState } from '../../domain/request.js';
 import { GOOGLE, requestState } from './support/fixtures.js';
 
@@ -37,5 +37,23 @@ describe('entersNewTier', () => {
   it('is true only when the issue lacks the tier label of the request', () => {
     expect(entersNewTier(matching, state)).toBe(false);
     expect(entersNewTier(matching, { ...state, tier: 4 })).toBe(true);
+  });
+});
+
+describe('sameDescription', () => {
+  const wanted =
+    '**Request:** x\n\n## Template\n\n### Description\n\ntext\n\n/unassign @old\n/label ~"corpsys::aws"\n/assign @new\n\n<!-- tierflow-request: R -->';
+  it.each([
+    [
+      'as GitLab stored it: quick-action lines and the blank lines after them gone',
+      '**Request:** x\n\n## Template\n\n### Description\n\ntext\n\n<!-- tierflow-request: R -->',
+      true,
+    ],
+    ['with \\r\\n line ends', wanted.replace(/\n/g, '\r\n'), true],
+    ['the old system still named', wanted.replace('## Template', '## Okta'), false],
+    ['the requester text changed', wanted.replace('text', 'other'), false],
+    ['nothing stored', null, false],
+  ])('%s: %s', (_name, stored, same) => {
+    expect(sameDescription(stored, wanted)).toBe(same);
   });
 });

@@ -157,7 +157,8 @@ describe('quick actions in user text', () => {
 
     const current = issueOf(id)!;
     expect(current.state).toBe('opened');
-    expect(current.assignees).toEqual([]);
+    // The system's issue template assigned its owner; the requester's `/assign @someone` ran nowhere.
+    expect(current.assignees.map((a) => a.username)).toEqual(['sysowner-okta-sso']);
     const written = [current.description ?? '', ...e2e.harness.sandbox.gitlab.notes(TRACKER, issue.iid).map((n) => n.body)];
     for (const body of written) {
       for (const line of body.split('\n')) expect(line.trimStart()).not.toMatch(/^\//);
@@ -260,6 +261,7 @@ describe("a copy of tierflow's marker reaches no other request", () => {
     // A forged note carries this very effect's marker: before, it would have kept this note off.
     const marker = escalation.body.trimEnd().split('\n').at(-1)!;
     expect(notesOf(victim.issue.iid).filter((n) => n.author.username === 'mallory' && n.body.endsWith(marker))).toHaveLength(1);
-    expect(escalation.body).toContain('@gitlab-com/gl-security/corp/sys/okta');
+    // Its cc: the Tier 4 group the domain chose (the system owners were paged on reaching Tier 3).
+    expect(escalation.body).toContain('cc @gitlab-com/gl-security/corp/automation');
   });
 });

@@ -10,8 +10,10 @@ function api(token = 'glpat-test', queryTimeout?: number) {
   return new Gitlab({ host: gitlab.url, token, ...(queryTimeout ? { queryTimeout } : {}) });
 }
 
+const OKTA_TEMPLATE = '## Okta SSO\n\n/label ~"corpsys::okta-sso" ~"CorpSec::Engineering"\n/assign @okta-owner';
+
 beforeAll(async () => {
-  gitlab = await createGitlabEmulator({ projects: [PROJECT, OTHER] });
+  gitlab = await createGitlabEmulator({ projects: [PROJECT, OTHER], issueTemplates: { 'corpsys-okta-sso': OKTA_TEMPLATE } });
 });
 afterEach(() => gitlab.reset());
 afterAll(() => gitlab.close());
@@ -103,6 +105,81 @@ describe('gitlab emulator, issues', () => {
     expect(notes.map((n) => n.body)).toEqual(['second', 'Escalated to Tier 3 @sysowners-okta-sso']);
     expect(gitlab.notes(PROJECT, iid).map((n) => n.body)).toEqual(['Escalated to Tier 3 @sysowners-okta-sso', 'second']);
     expect((await client.Issues.show(iid, { projectId: PROJECT })).user_notes_count).toBe(2);
+  });
+});
+
+describe('gitlab emulator, issue templates', () => {
+  it('ProjectTemplates.show serves a configured issue template as { name, content }, in every project', async () => {
+    expect(await api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-okta-sso')).toEqual({ name: 'corpsys-okta-sso', content: OKTA_TEMPLATE });
+    expect(await api().ProjectTemplates.show(1001, 'issues', 'corpsys-okta-sso')).toMatchObject({ content: OKTA_TEMPLATE });
+    expect(gitlab.calls[0]?.path).toBe(`/api/v4/projects/${encodeURIComponent(PROJECT)}/templates/issues/corpsys-okta-sso`);
+  });
+
+  it('an unknown template is 404 Template Not Found; an unknown project 404 Project Not Found', async () => {
+    await expect(api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-nope')).rejects.toMatchObject({ message: '404 Template Not Found' });
+    await expect(api().ProjectTemplates.show('nope/nope', 'issues', 'corpsys-okta-sso')).rejects.toThrow('404 Project Not Found');
+    expect(gitlab.calls.map((c) => c.status)).toEqual([404, 404]);
+  });
+
+  it('setIssueTemplate adds, replaces and removes templates until reset restores the configured ones', async () => {
+    gitlab.setIssueTemplate('corpsys-aws', '/label ~"corpsys::aws"');
+    gitlab.setIssueTemplate('corpsys-okta-sso', null);
+    expect(await api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-aws')).toMatchObject({ content: '/label ~"corpsys::aws"' });
+    await expect(api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-okta-sso')).rejects.toThrow('404 Template Not Found');
+    gitlab.reset();
+    await expect(api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-aws')).rejects.toThrow('404 Template Not Found');
+    expect(await api().ProjectTemplates.show(PROJECT, 'issues', 'corpsys-okta-sso')).toMatchObject({ content: OKTA_TEMPLATE });
+  });
+});
+
+describe('gitlab emulator, quick actions', () => {
+  it('runs the quick actions of a new issue: labels, assignees by username, and removes their lines', async () => {
+    const issue = await api().Issues.create(PROJECT, 'Okta', { description: `Text first\n${OKTA_TEMPLATE}`, labels: 'tier::3' });
+    expect(issue).toMatchObject({
+      labels: ['CorpSec::Engineering', 'corpsys::okta-sso', 'tier::3'],
+      assignees: [expect.objectContaining({ username: 'okta-owner' })],
+      assignee: expect.objectContaining({ username: 'okta-owner' }),
+      description: 'Text first\n## Okta SSO',
+    });
+    expect(gitlab.issues(PROJECT)[0]?.assignees.map((a) => a.username)).toEqual(['okta-owner']);
+  });
+
+  it('runs the quick actions of a description edit after the other fields', async () => {
+    const client = api();
+    const { iid } = await client.Issues.create(PROJECT, 'Okta', { description: '/assign @a @b' });
+    const edited = await client.Issues.edit(PROJECT, iid, { addLabels: 'x', description: 'new text\n/unassign @a\n/unlabel ~x\n/title Renamed\n/close' });
+    expect(edited).toMatchObject({
+      description: 'new text',
+      labels: [],
+      title: 'Renamed',
+      state: 'closed',
+      closed_by: expect.objectContaining({ username: 'tierflow-bot' }),
+    });
+    expect(edited.assignees?.map((a) => a.username)).toEqual(['b']);
+  });
+
+  it('runs the quick actions of a note; a note of quick actions only is not kept (202)', async () => {
+    const client = api(gitlab.tokenFor('grace'));
+    const { iid } = await api().Issues.create(PROJECT, 'Okta');
+    const note = await client.IssueNotes.create(PROJECT, iid, 'Taking this\n/assign me\n/label ~"priority::P1"');
+    expect(note).toMatchObject({ body: 'Taking this' });
+    await client.IssueNotes.create(PROJECT, iid, '/close');
+    expect(gitlab.calls.at(-1)?.status).toBe(202);
+    expect(gitlab.notes(PROJECT, iid).map((n) => n.body)).toEqual(['Taking this']);
+    expect(gitlab.issues(PROJECT)[0]).toMatchObject({ state: 'closed', labels: ['priority::P1'], assignees: [expect.objectContaining({ username: 'grace' })] });
+  });
+
+  it('runs nothing on lines that do not start with /: indented, quoted, or broken with a zero-width space', async () => {
+    const inert = [' /close', '> /label ~x', '\u200b/assign @mallory', 'text /close'].join('\n');
+    const issue = await api().Issues.create(PROJECT, 'Okta', { description: inert });
+    await api().IssueNotes.create(PROJECT, issue.iid, inert);
+    expect(gitlab.issues(PROJECT)[0]).toMatchObject({ state: 'opened', labels: [], assignees: [], description: inert });
+    expect(gitlab.notes(PROJECT, issue.iid)[0]?.body).toBe(inert);
+  });
+
+  it("does not run a command followed by code, as GitLab's extractor does not", async () => {
+    const issue = await api().Issues.create(PROJECT, 'Okta', { description: '/close\n```\nlog\n```' });
+    expect(issue).toMatchObject({ state: 'opened', description: '/close\n```\nlog\n```' });
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Gitlab } from '@gitbeaker/rest';
-import { DEFAULT_USERGROUPS, startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { loadConfig } from '../../registry/load.js';
+import { DEFAULT_USERGROUPS, sandboxIssueTemplates, startSandbox, type Sandbox } from '../../sandbox/index.js';
 
 let sandbox: Sandbox;
 const PROJECT = 'corp/tracker';
@@ -66,5 +67,32 @@ describe('sandbox', () => {
     expect(snapshot.recentCalls).toHaveLength(3);
     expect(snapshot.recentCalls[0]).toMatchObject({ service: 'gitlab', method: 'POST', status: 201 });
     expect(snapshot.counts).toEqual({ slackCalls: 2, gitlabCalls: 2, slackMessages: 2, gitlabIssues: 1, gitlabNotes: 1 });
+  });
+
+  it("serves an issue and an access request template for every registry system, which label the issue and assign the system's sandbox owner", async () => {
+    const { systems } = loadConfig().registry;
+    const withTemplates = await startSandbox({ project: PROJECT, systems });
+    try {
+      const gitlab = new Gitlab({ host: withTemplates.gitlab.url, token: 'glpat-test' });
+      for (const system of systems) {
+        for (const name of [system.issueTemplate, system.accessRequestTemplate]) {
+          expect((await gitlab.ProjectTemplates.show(PROJECT, 'issues', name)).content).toContain(`cc @${system.gitlabOwners}`);
+        }
+      }
+      const okta = systems.find((s) => s.id === 'okta-sso')!;
+      const { content } = await gitlab.ProjectTemplates.show(PROJECT, 'issues', okta.accessRequestTemplate);
+      const issue = await gitlab.Issues.create(PROJECT, 'Okta access', { description: content });
+      expect(issue).toMatchObject({ labels: ['access-request', 'corpsys::okta-sso'], assignees: [expect.objectContaining({ username: 'sysowner-okta-sso' })] });
+      expect(issue.description).toBe('## Okta SSO access request\n\ncc @gitlab-com/gl-security/corp/sys/okta');
+    } finally {
+      await withTemplates.close();
+    }
+  });
+
+  it('serves no templates by default', async () => {
+    expect(sandboxIssueTemplates([])).toEqual({});
+    await expect(new Gitlab({ host: sandbox.gitlab.url, token: 'glpat-test' }).ProjectTemplates.show(PROJECT, 'issues', 'corpsys-okta-sso')).rejects.toThrow(
+      '404 Template Not Found',
+    );
   });
 });
