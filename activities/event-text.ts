@@ -100,6 +100,10 @@ export function eventHeadline(state: RequestState, event: RequestEvent, style: H
       return `Reopened at ${tier}`;
     case 'cancelled':
       return 'Cancelled';
+    case 'swarm_opened':
+      return 'Crisis swarm channel opened';
+    case 'coverage_opened':
+      return `Coverage is open: over to ${tier}`;
     default: {
       const unknown: never = event;
       return style.escape(String(unknown));

@@ -10,7 +10,9 @@ import { createGitlabActivities, type GitlabClient } from './gitlab.js';
 import { createPlanActivities } from './plan.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createSlackActivities } from './slack.js';
+import { createUsergroupDirectory } from './slack-groups.js';
 import { createSlackNoticeActivities } from './slack-notice.js';
+import { createSlackSwarmActivities } from './slack-swarm.js';
 
 export interface ActivityDeps {
   config: TierflowConfig;
@@ -23,10 +25,13 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  // One cache of the workspace's user groups for the thread and the swarm channel.
+  const slack = { slack: deps.slack, helpChannel: deps.helpChannel, usergroups: createUsergroupDirectory(deps.slack) };
   return {
     ...createPlanActivities(deps.config),
-    ...createSlackActivities({ slack: deps.slack, helpChannel: deps.helpChannel }),
+    ...createSlackActivities(slack),
     ...createSlackNoticeActivities({ slack: deps.slack, helpChannel: deps.helpChannel }),
+    ...createSlackSwarmActivities(slack),
     ...createGitlabActivities({ gitlab: deps.gitlab, project: deps.gitlabProject }),
     ...createReconcileActivities({ gitlab: deps.gitlab, project: deps.gitlabProject, client: deps.client }),
   };

@@ -1,7 +1,12 @@
 /**
  * The request's live status message in Block Kit: summary, Tier / State / Owner / System /
- * Priority, an SLA line from the running clock, links, and the action buttons while the request is
- * active. Pure: built from the state and its status view; `slack.ts` posts and updates it.
+ * Priority, an SLA line from the running clock, an escalation held for coverage, links (tracker
+ * issue, swarm channel), the action buttons while the request is active and Reopen while a resolved
+ * one can be reopened. Pure: built from the state and its status view; `slack.ts` posts and
+ * updates it.
+ *
+ * An edit is a snapshot, so the message holds no time that goes stale ("1h 40m left"): instants
+ * only, as Slack date tokens each reader sees in their own zone (the fallback text in UTC).
  *
  * User text is escaped (see `slack-text.ts`), one-line fields (summary, names) kept to one line;
  * mentions and links come only from our code. Every text is cut
@@ -10,14 +15,14 @@
  */
 import type { ActionsBlock, Button, ContextBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 
-import { formatInstant, type CoverageCalendar } from '../domain/calendar.js';
+import { formatInstantWithDate, type CoverageCalendar } from '../domain/calendar.js';
 import type { GuideLink } from '../domain/registry.js';
 import { ACTIVE_STATUSES, type RequestState, type RequestStatus } from '../domain/request.js';
 import type { ClockView, RequestStatusView } from '../domain/status-view.js';
 import { neutraliseInvisible, plainLine } from '../domain/text-safety.js';
 import { buttonId, type ButtonAction } from '../contracts/slack-ids.js';
 import { TIER_NAMES, truncate } from './event-text.js';
-import { escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText, slackLine } from './slack-text.js';
+import { channelMention, escapeSlack, fitMrkdwn, linkText, personText, quoteSlack, requesterText, slackLine } from './slack-text.js';
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
 export const BLOCK_KIT_LIMITS = {
@@ -68,23 +73,31 @@ function stateLabel(input: StatusMessageInput): string {
   return selfServed ? ':sparkles: Solved with a self-service guide' : STATUS_LABELS[input.view.status];
 }
 
-const clockName = (clock: ClockView): string => (clock.kind === 'first_response' ? 'first response' : 'resolution');
+const clockName = (clock: Pick<ClockView, 'kind'>): string => (clock.kind === 'first_response' ? 'first response' : 'resolution');
 
-// Only the zone matters to `formatInstant`.
+// Only the zone matters to `formatInstantWithDate`.
 const UTC: CoverageCalendar = { timezone: 'UTC', windows: [], holidays: [] };
 
-/** `Mon 02:00 UTC`: the plain-text form of a due time. */
-const utcInstant = (at: number): string => formatInstant(UTC, at);
+/** `Mon 2024-01-08 02:00 UTC`: the plain-text form of an instant. */
+const utcInstant = (at: number): string => formatInstantWithDate(UTC, at);
 
-/** A due time Slack shows in each reader's own zone, with the UTC form as fallback. */
+/** An instant Slack shows in each reader's own zone ("Today at 02:00"), with the UTC form as fallback. */
 const slackInstant = (at: number): string => `<!date^${Math.floor(at / 1000)}^{date_short_pretty} at {time}|${utcInstant(at)}>`;
 
+/** Epoch ms of an ISO instant of the view; null when absent or unreadable. */
+const instantOf = (iso: string | null | undefined): number | null => {
+  const at = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(at) ? null : at;
+};
+
 /**
- * The SLA line: the running clock due soonest and its coverage time left, or why no clock runs.
- * @param when writes a due instant (a Slack date token in blocks, plain UTC in the fallback text).
- * @example slaLine(view, utcInstant) // ':hourglass_flowing_sand: first response due Mon 02:00 UTC — 1h 40m of coverage left'
+ * The SLA line: when the running clock due soonest is due (or since when it is overdue), when the
+ * SLA was breached, or why no clock runs.
+ * @param when writes an instant (a Slack date token in blocks, plain UTC in the fallback text).
+ * @example slaLine({ state, view }) // ':hourglass_flowing_sand: first response due Mon 2024-01-08 02:00 UTC'
  */
-export function slaLine(view: RequestStatusView, when: (at: number) => string = utcInstant): string {
+export function slaLine(input: Pick<StatusMessageInput, 'state' | 'view'>, when: (at: number) => string = utcInstant): string {
+  const { view } = input;
   const earlier = view.slaBreached ? ' (SLA breached earlier)' : '';
   switch (view.status) {
     case 'resolved':
@@ -100,18 +113,37 @@ export function slaLine(view: RequestStatusView, when: (at: number) => string = 
   }
   const running = view.clocks.filter((c) => c.dueAt !== null).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
   if (running) {
-    const left = running.remainingMs > 0 ? `${running.remaining} of coverage left` : 'no coverage time left';
-    return `:hourglass_flowing_sand: ${clockName(running)} due ${when(Date.parse(running.dueAt!))} — ${left}${earlier}`;
+    const due = Date.parse(running.dueAt!);
+    // Past due but not yet marked breached (the workflow's timer is about to fire).
+    if (running.remainingMs <= 0) return `:rotating_light: ${clockName(running)} overdue since ${when(due)}${earlier}`;
+    return `:hourglass_flowing_sand: ${clockName(running)} due ${when(due)}${earlier}`;
   }
-  const breached = view.clocks.filter((c) => c.state === 'breached').sort((a, b) => a.remainingMs - b.remainingMs)[0];
-  if (breached)
-    return `:rotating_light: SLA breached — ${clockName(breached)} at Tier ${breached.tier} is ${breached.remaining.replace(/^-/, '')} of coverage overdue`;
+  // The view has no breach instants; the state's clocks do. The longest overdue one is shown.
+  const breached = input.state.clocks.filter((c) => c.state === 'breached' && c.breachedAt !== null).sort((a, b) => a.breachedAt! - b.breachedAt!)[0];
+  if (breached) return `:rotating_light: SLA breached — ${clockName(breached)} at Tier ${breached.tier} overdue since ${when(breached.breachedAt!)}`;
   return view.slaBreached ? ':rotating_light: SLA breached' : 'no SLA clock running';
 }
 
-/** The buttons for the request as it stands: none once it has ended, and none that would be refused. */
+/** A breach's escalation waiting for coverage to open (while the request is active). */
+function heldText(view: RequestStatusView, when: (at: number) => string): string | null {
+  const at = instantOf(view.heldUntil);
+  if (at === null || !ACTIVE_STATUSES.includes(view.status)) return null;
+  return `:crescent_moon: Outside coverage: the escalation goes out when coverage opens ${when(at)}`;
+}
+
+/** Until when a resolved request can be reopened; null when it cannot. */
+const reopenAt = (view: RequestStatusView): number | null => (view.status === 'resolved' ? instantOf(view.reopenUntil) : null);
+
+function reopenText(view: RequestStatusView, when: (at: number) => string): string | null {
+  const at = reopenAt(view);
+  return at === null ? null : `You can reopen until ${when(at)}`;
+}
+
+/**
+ * The buttons for the request as it stands, none that would be refused: the actions while it is
+ * active ("This solved it" at Tier 2 or below), Reopen while a resolved request can be reopened.
+ */
 export function statusButtons(view: RequestStatusView): StatusButton[] {
-  if (!ACTIVE_STATUSES.includes(view.status)) return [];
   const button = (action: ButtonAction, text: string, style?: 'primary'): StatusButton => ({
     type: 'button',
     action_id: buttonId(action),
@@ -119,6 +151,8 @@ export function statusButtons(view: RequestStatusView): StatusButton[] {
     value: view.id,
     ...(style ? { style } : {}),
   });
+  if (reopenAt(view) !== null) return [button('reopen', 'Reopen')];
+  if (!ACTIVE_STATUSES.includes(view.status)) return [];
   const buttons: StatusButton[] = [];
   if (view.status === 'open') buttons.push(button('acknowledge', 'Acknowledge'));
   if (view.status !== 'waiting_on_requester') buttons.push(button('pause', 'Waiting on requester'));
@@ -164,8 +198,15 @@ function issueLink(input: StatusMessageInput): string | null {
   return `:link: ${linkText(url, iid === null ? 'GitLab issue' : `GitLab issue #${iid}`)}`;
 }
 
+/** The tracker issue and the crisis's swarm channel (a validated channel id), on one line. */
+function linksText(input: StatusMessageInput): string | null {
+  const swarm = channelMention(input.view.links.swarmChannel ?? input.state.links.swarmChannel);
+  const parts = [issueLink(input), swarm ? `:rotating_light: swarm channel ${swarm}` : null].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 /**
- * The status message's blocks (at most 9 of Block Kit's 50), each text within its limit.
+ * The status message's blocks (at most 11 of Block Kit's 50), each text within its limit.
  * @example statusBlocks({ state, view, owners: null }).at(-1) // { type: 'actions', elements: [Acknowledge, …] }
  */
 export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
@@ -186,11 +227,13 @@ export function statusBlocks(input: StatusMessageInput): StatusBlock[] {
     ...section('tierflow_summary', headline(state)),
     ...section('tierflow_description', hasText(state.description) ? quoteSlack(state.description) : null),
     { type: 'section', block_id: 'tierflow_fields', fields: fields.map(([name, value]) => mrkdwn(`*${name}*\n${value}`, L.fieldText)) },
-    ...context('tierflow_sla', slaLine(view, slackInstant)),
-    ...context('tierflow_links', issueLink(input)),
+    ...context('tierflow_sla', slaLine(input, slackInstant)),
+    ...context('tierflow_held', heldText(view, slackInstant)),
+    ...context('tierflow_links', linksText(input)),
     ...section('tierflow_shadow_it', shadowItText(input)),
     ...section('tierflow_guides', guidesText(input)),
     ...section('tierflow_mentions', mentionsText(input)),
+    ...context('tierflow_reopen', reopenText(view, slackInstant)),
     ...(buttons.length > 0 ? [{ type: 'actions' as const, block_id: 'tierflow_actions', elements: buttons }] : []),
   ];
 }
@@ -205,10 +248,13 @@ export function statusText(input: StatusMessageInput): string {
   const lines = [
     headline(state),
     `${view.priority} · ${system} · Tier ${view.tier} (${TIER_NAMES[view.tier]}) · ${stateLabel(input).replace(/^:[a-z_]+: /, '')}`,
-    slaLine(view),
+    slaLine(input),
   ];
+  const held = heldText(view, utcInstant);
+  if (held) lines.push(held);
   if (hasText(state.description)) lines.push(quoteSlack(state.description));
-  for (const extra of [issueLink(input), shadowItText(input), guidesText(input), mentionsText(input)]) if (extra) lines.push(extra);
+  for (const extra of [linksText(input), reopenText(view, utcInstant), shadowItText(input), guidesText(input), mentionsText(input)])
+    if (extra) lines.push(extra);
   const text = lines.join('\n');
   // Mentions must survive the cut: they are the point of the notification.
   const tail = mentionsText(input);

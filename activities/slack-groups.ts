@@ -3,7 +3,8 @@
  * Slack only notifies a group written by its id, so the handles of our registry are looked up
  * with `usergroups.list` (scope `usergroups:read`) and cached for the life of the activity
  * factory: one worker process asks Slack about once an hour, plus at most once a minute when a
- * handle is not found (a group created or renamed since).
+ * handle is not found (a group created or renamed since). A group's members (for a crisis's swarm
+ * channel) are read fresh with `usergroups.users.list` (same scope) each time they are asked for.
  */
 import type { WebClient } from '@slack/web-api';
 
@@ -19,13 +20,25 @@ export interface UsergroupDirectoryOptions {
   maxAgeMs?: number;
 }
 
-/** Resolves handles to mention text. Errors of `usergroups.list` propagate (the caller classifies them). */
+/** A user group's members as Slack lists them now. */
+export interface GroupMembers {
+  /** The handle as asked for. */
+  handle: string;
+  /** The group's id; null when Slack has no enabled group with that handle. */
+  id: string | null;
+  /** Member user ids (none for an unknown handle). */
+  users: string[];
+}
+
+/** Resolves handles to mention text and members. Errors of Slack propagate (the caller classifies them). */
 export interface UsergroupDirectory {
   /**
    * Mention text for each handle, in order: `<!subteam^ID>`, or `@handle` as plain text when
    * Slack has no enabled group with that handle.
    */
   mentions(handles: readonly string[]): Promise<string[]>;
+  /** Each handle's group and its current members, in order (one `usergroups.users.list` per known group). */
+  members(handles: readonly string[]): Promise<GroupMembers[]>;
 }
 
 const normalize = (handle: string): string => handle.trim().replace(/^@/, '').toLowerCase();
@@ -71,6 +84,15 @@ export function createUsergroupDirectory(slack: WebClient, opts: UsergroupDirect
     async mentions(handles) {
       const out: string[] = [];
       for (const handle of handles) out.push(groupMention(handle, await resolve(handle)));
+      return out;
+    },
+    async members(handles) {
+      const out: GroupMembers[] = [];
+      for (const handle of handles) {
+        const id = (await resolve(handle)) ?? null;
+        const users = id === null ? [] : ((await slack.usergroups.users.list({ usergroup: id, include_disabled: false })).users ?? []);
+        out.push({ handle, id, users });
+      }
       return out;
     },
   };

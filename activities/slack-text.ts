@@ -46,6 +46,18 @@ export function groupMention(handle: string, id?: string): string {
   return id && SLACK_GROUP_ID.test(id) ? `<!subteam^${id}>` : `@${slackLine(handle.replace(/^@/, ''))}`;
 }
 
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,30}$/;
+
+/**
+ * A channel link `<#C…>` for a well-formed Slack channel id (our own data, such as a crisis's
+ * swarm channel), else null: nothing else is ever written between `<#` and `>`.
+ * @example channelMention('C0SWARM01') // '<#C0SWARM01>'
+ * @example channelMention('C0X><!channel') // null
+ */
+export function channelMention(id: string | null | undefined): string | null {
+  return id && SLACK_CHANNEL_ID.test(id) ? `<#${id}>` : null;
+}
+
 /** A person: `<@U…>` for a well-formed Slack user id, else their name or email as escaped text. */
 export function personText(who: string): string {
   return SLACK_USER_ID.test(who) ? `<@${who}>` : slackLine(who);
@@ -110,6 +122,8 @@ const EMOJI: Readonly<Record<RequestEvent, string>> = {
   comment: ':memo:',
   reopened: ':leftwards_arrow_with_hook:',
   cancelled: ':no_entry_sign:',
+  swarm_opened: ':rotating_light:',
+  coverage_opened: ':sunrise:',
 };
 
 /** What {@link replyText} needs besides the state and the event. */
@@ -124,7 +138,8 @@ export interface ReplyOptions {
 
 /**
  * A reply in the request's thread announcing an event: emoji and headline, the note quoted, and
- * the mentions. Waiting on the requester also pings the requester, who has to answer.
+ * the mentions. Waiting on the requester also pings the requester, who has to answer; the opening
+ * of a swarm channel links it (`state.links.swarmChannel`).
  * @example replyText(state, 'comment', { note: '<!channel> ping', mentions: [], now })
  * // ':memo: *Comment*\n>&lt;!channel&gt; ping'
  */
@@ -133,6 +148,8 @@ export function replyText(state: RequestState, event: RequestEvent, opts: ReplyO
   const lines = [`${EMOJI[event]} *${headline}*`];
   if (opts.note && neutraliseInvisible(opts.note).trim()) lines.push(quoteSlack(opts.note));
   if (event === 'waiting_on_requester') lines.push(`${requesterText(state)} please reply in this thread.`);
+  const swarm = event === 'swarm_opened' ? channelMention(state.links.swarmChannel) : null;
+  if (swarm) lines.push(`Join the swarm in ${swarm}.`);
   if (opts.mentions.length > 0) lines.push(`cc ${opts.mentions.join(' ')}`);
   return lines.join('\n');
 }

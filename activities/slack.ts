@@ -7,10 +7,12 @@
  * it, and a retry first looks for it.
  * - The status message: `tierflow_request` with the request id, in the help channel's history
  *   (it is the thread's first message) or among the replies of the requester's own Slack message.
- * - A reply: `tierflow_effect` with the effect id, among the thread's replies.
- * Updating the status message (`chat.update`) is idempotent by nature.
+ * - A reply: `tierflow_effect` with the effect id, among the thread's replies; its mirror in a
+ *   crisis's swarm channel, among that channel's latest messages.
+ * Updating the status message (`chat.update`) is idempotent by nature. The lookups are in
+ * `slack-lookup.ts`; only messages our own bot posted count.
  */
-import type { WebAPICallResult, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { Context } from '@temporalio/activity';
 
 import type { GuideLink } from '../domain/registry.js';
@@ -21,6 +23,7 @@ import { classifySlackError } from './errors.js';
 import { stateTime } from './event-text.js';
 import { statusBlocks, statusText, type StatusMessageInput } from './slack-blocks.js';
 import { createUsergroupDirectory, type UsergroupDirectory } from './slack-groups.js';
+import { carries, createMessageFinder, errorCode } from './slack-lookup.js';
 import { groupMention, replyText } from './slack-text.js';
 
 /** What the Slack activities are built from. */
@@ -81,42 +84,28 @@ export interface PostThreadReplyArgs {
   note?: string;
   /** Slack user-group handles to mention (from our registry only). */
   mentions: string[];
+  /**
+   * A crisis's swarm channel (`state.links.swarmChannel`): the reply is also posted there, once, as
+   * a top-level message without the mentions (the swarm is in the channel already), so the swarm
+   * sees every status change. Absent or null: the thread only.
+   */
+  mirrorChannel?: string | null;
 }
-
-interface MessageLike {
-  ts?: string;
-  user?: string;
-  bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: unknown };
-}
-
-/** Who tierflow is in Slack (`auth.test`): only messages it posted count as its own. */
-interface BotIdentity {
-  userId: string | null;
-  botId: string | null;
-}
-
-const payloadOf = (m: MessageLike): Record<string, unknown> => (m.metadata?.event_payload ?? {}) as Record<string, unknown>;
-const errorCode = (err: unknown): string | undefined => (err as { data?: { error?: string } } | null | undefined)?.data?.error;
 
 /** `chat.update` answers for a status message that is gone or no longer ours to edit: nothing to retry. */
 const STATUS_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
 
+/** Answers for a swarm channel that is gone, archived or closed to us: the mirror is skipped (the thread has the reply). */
+const MIRROR_GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
 /** Logs through the activity's logger when running in an activity, else the console. */
-function defaultWarn(message: string, meta: Record<string, unknown>): void {
+export function defaultWarn(message: string, meta: Record<string, unknown>): void {
   try {
     Context.current().log.warn(message, meta);
   } catch {
     console.warn(message, meta);
   }
 }
-
-// Pages of history or replies read (of PAGE_SIZE messages each) while looking for an earlier
-// attempt's message: a lost answer is retried within minutes, long before 1,000 newer messages.
-// (No `oldest` bound from the request's time: the workflow's clock is not Slack's, e.g. under the
-// time-skipping test server.)
-const PAGE_SIZE = 200;
-const MAX_PAGES = 5;
 
 /** Builds the Slack activities. */
 export function createSlackActivities(deps: SlackDeps) {
@@ -125,55 +114,8 @@ export function createSlackActivities(deps: SlackDeps) {
   const groups = deps.usergroups ?? createUsergroupDirectory(slack, { now });
   const warn = deps.warn ?? defaultWarn;
 
-  // Message metadata is not proof of authorship: any app (or a user token) can post a message
-  // carrying `tierflow_effect` metadata, and a forged one would make a retry skip a real post.
-  // Only messages posted by our own bot count (learned once per factory from `auth.test`).
-  let identity: Promise<BotIdentity> | null = null;
-  const me = (): Promise<BotIdentity> =>
-    (identity ??= slack.auth.test().then(
-      (a) => ({ userId: a.user_id ?? null, botId: a.bot_id ?? null }),
-      (err: unknown) => {
-        identity = null;
-        throw err;
-      },
-    ));
-  const postedByUs = (m: MessageLike, us: BotIdentity): boolean => (us.botId !== null ? m.bot_id === us.botId : us.userId !== null && m.user === us.userId);
-  const isStatusOf = (state: RequestState) => (m: MessageLike) => m.metadata?.event_type === THREAD_EVENT_TYPE && payloadOf(m).request_id === state.id;
-
-  /**
-   * The ts of the first message that `accept` takes, reading `method`'s pages (newest first for
-   * history) with `paginate()`: it stops at the page that holds one, or after {@link MAX_PAGES}.
-   */
-  const firstMessage = async (
-    method: 'conversations.history' | 'conversations.replies',
-    args: Record<string, unknown>,
-    accept: (m: MessageLike) => boolean,
-  ): Promise<string | null> => {
-    const us = await me();
-    const foundIn = (page: WebAPICallResult): string | null =>
-      ((page as { messages?: MessageLike[] }).messages ?? []).find((m) => m.ts && accept(m) && postedByUs(m, us))?.ts ?? null;
-    let read = 0;
-    const found = await slack.paginate(
-      method,
-      { ...args, include_all_metadata: true, limit: PAGE_SIZE },
-      (page) => foundIn(page) !== null || (read += 1) >= MAX_PAGES,
-      (earlier: string | null | undefined, page) => earlier ?? foundIn(page),
-    );
-    return found ?? null;
-  };
-
-  /** The ts of our first message for this request among the channel's latest messages. */
-  const findThread = (state: RequestState): Promise<string | null> => firstMessage('conversations.history', { channel: helpChannel }, isStatusOf(state));
-
-  /**
-   * The ts of the first reply in the thread that `match` accepts. A thread whose first message was
-   * deleted cannot be read (`thread_not_found`) and so holds no reply of ours: the post decides.
-   */
-  const findReply = (channel: string, threadTs: string, match: (m: MessageLike) => boolean): Promise<string | null> =>
-    firstMessage('conversations.replies', { channel, ts: threadTs }, (m) => m.ts !== threadTs && match(m)).catch((err: unknown) => {
-      if (errorCode(err) === 'thread_not_found') return null;
-      throw err;
-    });
+  const find = createMessageFinder(slack);
+  const isStatusOf = (state: RequestState) => carries(THREAD_EVENT_TYPE, 'request_id', state.id);
 
   /** The system owners' group: a real mention once the request is with them (Tier 3+), else the handle as plain text. */
   const ownersOf = async (state: RequestState): Promise<string | null> => {
@@ -201,7 +143,7 @@ export function createSlackActivities(deps: SlackDeps) {
       const channel = slackChannel && slackTs ? slackChannel : helpChannel;
       try {
         const threadTs = slackChannel && slackTs ? slackTs : null;
-        let statusTs = threadTs ? await findReply(channel, threadTs, isStatusOf(state)) : await findThread(state);
+        let statusTs = threadTs ? await find.inThread(channel, threadTs, isStatusOf(state)) : await find.inHistory(helpChannel, isStatusOf(state));
         if (!statusTs) {
           const [mentions, owners] = await Promise.all([groups.mentions(args.mentions), ownersOf(state)]);
           const input = { state, view: args.view, owners, guides: args.guides, shadowItOwner: args.shadowItOwner, mentions };
@@ -247,24 +189,46 @@ export function createSlackActivities(deps: SlackDeps) {
 
     /**
      * Replies in the request's thread with an event (once per effect): the headline, the note
-     * quoted, the given user groups mentioned.
+     * quoted, the given user groups mentioned. With `mirrorChannel`, the same reply (without the
+     * mentions) goes to that channel too, once; a mirror channel that is gone or archived is
+     * reported in the logs and skipped.
      */
     async postThreadReply(args: PostThreadReplyArgs): Promise<void> {
       const { state, event } = args;
+      const isEffect = carries(EFFECT_EVENT_TYPE, 'effect_id', args.effectId);
+      const metadata = { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: args.effectId, request_id: state.id, event } };
+      const text = (mentions: string[]) => replyText(state, event, { note: args.note, mentions, now: stateTime(state, now()) });
       try {
-        const isEffect = (m: MessageLike) => m.metadata?.event_type === EFFECT_EVENT_TYPE && payloadOf(m).effect_id === args.effectId;
-        if (await findReply(args.channel, args.threadTs, isEffect)) return;
-        const mentions = await groups.mentions(args.mentions);
-        await slack.chat.postMessage({
-          channel: args.channel,
-          thread_ts: args.threadTs,
-          text: replyText(state, event, { note: args.note, mentions, now: stateTime(state, now()) }),
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: args.effectId, request_id: state.id, event } },
-        });
+        if (!(await find.inThread(args.channel, args.threadTs, isEffect))) {
+          const mentions = await groups.mentions(args.mentions);
+          await slack.chat.postMessage({
+            channel: args.channel,
+            thread_ts: args.threadTs,
+            text: text(mentions),
+            unfurl_links: false,
+            unfurl_media: false,
+            metadata,
+          });
+        }
       } catch (err) {
         throw classifySlackError(err, `posting "${event}" in the thread of ${state.id} (${args.channel})`);
+      }
+      const mirror = args.mirrorChannel;
+      if (!mirror) return;
+      try {
+        if (await find.inHistory(mirror, isEffect)) return;
+        await slack.chat.postMessage({ channel: mirror, text: text([]), unfurl_links: false, unfurl_media: false, metadata });
+      } catch (err) {
+        const code = errorCode(err);
+        if (code && MIRROR_GONE.has(code)) {
+          warn(`The swarm channel of ${state.id} cannot take the mirror of "${event}" (${code}); skipping it`, {
+            requestId: state.id,
+            channel: mirror,
+            error: code,
+          });
+          return;
+        }
+        throw classifySlackError(err, `mirroring "${event}" of ${state.id} in its swarm channel ${mirror}`);
       }
     },
   };

@@ -1,6 +1,7 @@
 /**
- * In-memory state of the Slack emulator: channels, messages (with threads and metadata), ephemeral
- * messages and opened views, plus the projections Slack's read methods answer with.
+ * In-memory state of the Slack emulator: channels (with members and topic), messages (with threads
+ * and metadata), ephemeral messages and opened views, plus the projections Slack's read methods
+ * answer with.
  */
 
 /** Message metadata as Slack stores it (`chat.postMessage` `metadata`). */
@@ -55,6 +56,12 @@ export interface SlackView {
 export interface SlackChannel {
   id: string;
   name: string;
+  /** Who made it with `conversations.create`; absent for configured channels (which everyone is in). */
+  creator?: string;
+  /** Epoch seconds of its creation (`conversations.create`). */
+  created?: number;
+  topic?: string;
+  archived?: boolean;
 }
 
 /** Orders two Slack timestamps ("seconds.micros") without floating-point loss. */
@@ -73,7 +80,11 @@ export class SlackStore {
   ephemerals: SlackEphemeral[] = [];
   views: SlackView[] = [];
   private channels = new Map<string, SlackChannel>();
+  /** Members of each channel, as invited (a created channel starts with its creator). */
+  private memberships = new Map<string, Set<string>>();
   private lastMicros = 0;
+  /** Ids of created channels keep counting across resets, so a stale id never names a new channel. */
+  private createdCount = 0;
 
   constructor(
     private readonly initialChannels: SlackChannel[],
@@ -88,6 +99,38 @@ export class SlackStore {
     this.ephemerals = [];
     this.views = [];
     this.channels = new Map(this.initialChannels.map((c) => [c.id, { ...c }]));
+    this.memberships = new Map();
+  }
+
+  /** A new public channel (`conversations.create`) with its creator as its first member. */
+  createChannel(name: string, creator: string, archived = false): SlackChannel {
+    this.createdCount += 1;
+    const channel: SlackChannel = { id: `C0NEW${String(this.createdCount).padStart(5, '0')}`, name, creator, created: Math.floor(this.now() / 1000), archived };
+    this.channels.set(channel.id, channel);
+    this.memberships.set(channel.id, new Set([creator]));
+    return channel;
+  }
+
+  /** Every channel known, in the order it became known. */
+  allChannels(): SlackChannel[] {
+    return [...this.channels.values()];
+  }
+
+  /** The channel's members as invited (and its creator), in the order they joined. */
+  members(channel: string): string[] {
+    return [...(this.memberships.get(channel) ?? [])];
+  }
+
+  /** True when `user` is in the channel: a created channel has only its members; a configured one has everyone. */
+  isMember(channel: string, user: string): boolean {
+    return this.channels.get(channel)?.creator === undefined || (this.memberships.get(channel)?.has(user) ?? false);
+  }
+
+  /** Adds users to a channel's members. */
+  join(channel: string, users: string[]): void {
+    const members = this.memberships.get(channel) ?? new Set<string>();
+    for (const user of users) members.add(user);
+    this.memberships.set(channel, members);
   }
 
   /** A fresh timestamp, from the clock but strictly increasing (100 µs apart at least). */

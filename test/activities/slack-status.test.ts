@@ -80,7 +80,7 @@ describe('postRequestThread: the status message', () => {
       Priority: 'P3',
     });
     expect(blockText(message, 'tierflow_sla')).toBe(
-      `:hourglass_flowing_sand: first response due <!date^${MON_02}^{date_short_pretty} at {time}|Mon 02:00 UTC> — 3h 40m of coverage left`,
+      `:hourglass_flowing_sand: first response due <!date^${MON_02}^{date_short_pretty} at {time}|Mon 2024-01-08 02:00 UTC>`,
     );
     expect(blockText(message, 'tierflow_guides')).toBe('While you wait, these guides may help: <https://handbook.example/okta-mfa|Reset your Okta MFA>');
     expect(blockText(message, 'tierflow_mentions')).toBe('<!subteam^S0HELPDESK> please take a look.');
@@ -89,7 +89,8 @@ describe('postRequestThread: the status message', () => {
       'Request `' + state.id + '` from <@U0ADA12345>',
       'P3 · Okta SSO · Tier 2 (helpdesk) · Open',
     ]);
-    expect(message?.text).toContain(':hourglass_flowing_sand: first response due Mon 02:00 UTC — 3h 40m of coverage left');
+    expect(message?.text).toContain(':hourglass_flowing_sand: first response due Mon 2024-01-08 02:00 UTC\n');
+    expect(message?.text).not.toContain('left');
     expect(message?.text.endsWith('<!subteam^S0HELPDESK> please take a look.')).toBe(true);
     expect(blockKitProblems(message!)).toEqual([]);
   });
@@ -183,7 +184,7 @@ describe('updateStatusMessage', () => {
       Owner: '<@U0BOB12345>',
     });
     expect(blockText(message, 'tierflow_sla')).toBe(
-      `:hourglass_flowing_sand: resolution due <!date^${Date.UTC(2024, 0, 8, 6, 20) / 1000}^{date_short_pretty} at {time}|Mon 06:20 UTC> — 7h of coverage left`,
+      `:hourglass_flowing_sand: resolution due <!date^${Date.UTC(2024, 0, 8, 6, 20) / 1000}^{date_short_pretty} at {time}|Mon 2024-01-08 06:20 UTC>`,
     );
     expect(buttons(message).map((b) => b.action_id)).toEqual(['tierflow_pause', 'tierflow_escalate', 'tierflow_resolve']);
     expect(blockText(message, 'tierflow_mentions')).toBe('');
@@ -194,6 +195,7 @@ describe('updateStatusMessage', () => {
   it('mentions the system owners’ group for real once the request is with them (Tier 3), as a plain handle before', async () => {
     const usergroups = {
       mentions: async (handles: readonly string[]) => handles.map((h) => groupMention(h, h === 'sysowners-okta-sso' ? 'S0OKTAOWN' : undefined)),
+      members: async () => [],
     };
     const slack = createSlackActivities({ slack: it_.clients.slack, helpChannel: HELP_CHANNEL, usergroups });
     const state = openState();
@@ -218,6 +220,32 @@ describe('updateStatusMessage', () => {
     expect(buttons(message)).toEqual([]);
     expect(blocksOf(message).some((b) => b.type === 'actions')).toBe(false);
     expect(blockText(message, 'tierflow_sla')).toBe(line);
+  });
+
+  it('once resolved, offers Reopen until the window closes, and links the swarm channel; closing takes the button away', async () => {
+    const state = openState({ links: { ...openState().links, swarmChannel: 'C0SWARM001' } });
+    const ref = await it_.slack.postRequestThread(postArgs(state));
+    expect(blockText(it_.slackEmu.messages[0], 'tierflow_links')).toBe(':rotating_light: swarm channel <#C0SWARM001>');
+
+    const resolved = { ...state, status: 'resolved' as const, resolution: 'resolved' as const, clocks: [] };
+    const until = Date.UTC(2024, 0, 12, 17);
+    await it_.slack.updateStatusMessage({
+      channel: ref.channel,
+      statusTs: ref.statusTs,
+      state: resolved,
+      view: { ...viewOf(resolved), reopenUntil: new Date(until).toISOString() },
+    });
+    const message = it_.slackEmu.messages[0];
+    expect(buttons(message)).toEqual([{ action_id: 'tierflow_reopen', value: state.id }]);
+    expect(blockText(message, 'tierflow_reopen')).toBe(`You can reopen until <!date^${until / 1000}^{date_short_pretty} at {time}|Fri 2024-01-12 17:00 UTC>`);
+    expect(message?.text).toContain('You can reopen until Fri 2024-01-12 17:00 UTC');
+    expect(blockKitProblems(message!)).toEqual([]);
+
+    const closed = { ...resolved, status: 'closed' as const };
+    await it_.slack.updateStatusMessage({ channel: ref.channel, statusTs: ref.statusTs, state: closed, view: { ...viewOf(closed), reopenUntil: null } });
+    expect(buttons(it_.slackEmu.messages[0])).toEqual([]);
+    expect(blockText(it_.slackEmu.messages[0], 'tierflow_reopen')).toBe('');
+    expect(it_.slackEmu.messages).toHaveLength(1);
   });
 
   it('logs and leaves alone a status message that was deleted (no retry could bring it back)', async () => {

@@ -10,6 +10,7 @@ import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../../contracts/slack-ids.
 import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import { toStatusView } from '../../domain/status-view.js';
 import { INTEGRATION_CONFIG_ERROR, SLACK_RATE_LIMITED, SLACK_UNAVAILABLE } from '../../contracts/failures.js';
+import { createSlackActivities } from '../../activities/slack.js';
 import { failureOf, HELP_CHANNEL, requestState, startIntegrations, type Integrations } from './support/fixtures.js';
 
 let it_: Integrations;
@@ -208,6 +209,99 @@ describe('postThreadReply', () => {
     );
     expect(failure).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
     expect(failure.message).toContain('HTTP 503');
+  });
+});
+
+describe('postThreadReply with a swarm channel (mirror)', () => {
+  const SWARM = 'C0SWARM001';
+  const mirrorArgs = (state: ReturnType<typeof requestState>, thread: { channel: string; ts: string }, effect = 2) => ({
+    channel: thread.channel,
+    threadTs: thread.ts,
+    effectId: `${state.id}#${effect}`,
+    state,
+    event: 'escalated' as const,
+    note: 'Tier 4 resolution breached',
+    mentions: ['corpsec-automation'],
+    mirrorChannel: SWARM,
+  });
+  const mirrored = () => it_.slackEmu.threads(SWARM).map((t) => t.parent);
+
+  it('posts the reply in the thread and, without the mentions, as a top-level message in the swarm channel, with the same metadata', async () => {
+    const { state, thread } = await openThread();
+    await it_.slack.postThreadReply(mirrorArgs(state, thread));
+
+    const [reply] = replies(thread.ts);
+    expect(reply?.text).toContain('cc <!subteam^S0CSAUTO>');
+    expect(mirrored()).toHaveLength(1);
+    const [mirror] = mirrored();
+    expect(mirror?.thread_ts).toBeUndefined();
+    expect(mirror?.text).toBe(reply?.text.replace('\ncc <!subteam^S0CSAUTO>', ''));
+    expect(mirror?.text).toContain('Tier 4 resolution breached');
+    expect(mirror?.metadata).toEqual(reply?.metadata);
+    expect(it_.slackEmu.threads(SWARM).every((t) => t.replies.length === 0)).toBe(true);
+  });
+
+  it('posts the mirror once: a retry after an ambiguous mirror post finds it, and never re-posts the thread reply', async () => {
+    const { state, thread } = await openThread();
+    const args = mirrorArgs(state, thread);
+    await it_.slack.postThreadReply({ ...args, mirrorChannel: null });
+    expect(mirrored()).toHaveLength(0);
+
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
+    expect(await failureOf(it_.slack.postThreadReply(args))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+    await it_.slack.postThreadReply(args);
+    await it_.slack.postThreadReply(args);
+    expect(replies(thread.ts)).toHaveLength(1);
+    expect(mirrored()).toHaveLength(1);
+
+    await it_.slack.postThreadReply(mirrorArgs(state, thread, 3));
+    expect(replies(thread.ts)).toHaveLength(2);
+    expect(mirrored()).toHaveLength(2);
+  });
+
+  it('after an ambiguous thread reply, the retry posts the mirror and no second reply', async () => {
+    const { state, thread } = await openThread();
+    const args = mirrorArgs(state, thread);
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
+    await failureOf(it_.slack.postThreadReply(args));
+    expect(mirrored()).toHaveLength(0);
+    await it_.slack.postThreadReply(args);
+    expect(replies(thread.ts)).toHaveLength(1);
+    expect(mirrored()).toHaveLength(1);
+  });
+
+  it('is not fooled by a mirror another app posted with our metadata', async () => {
+    const { state, thread } = await openThread();
+    const args = mirrorArgs(state, thread);
+    const forger = new WebClient('xoxb-other-app-token', { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
+    await forger.chat.postMessage({ channel: SWARM, text: 'fake', metadata: { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: args.effectId } } });
+    await it_.slack.postThreadReply(args);
+    expect(mirrored().filter((m) => m.bot_id === 'B0TIERFLOW')).toHaveLength(1);
+  });
+
+  it.each([
+    ['gone', 'CMISSING7', 'channel_not_found'],
+    ['closed to tierflow', 'CNOTIN07', 'not_in_channel'],
+  ])('skips, with a warning, a swarm channel that is %s: the thread reply stands', async (_name, channel, code) => {
+    const warnings: Array<{ message: string; meta: Record<string, unknown> }> = [];
+    const slack = createSlackActivities({ slack: it_.clients.slack, helpChannel: HELP_CHANNEL, warn: (message, meta) => warnings.push({ message, meta }) });
+    const { state, thread } = await openThread();
+    await expect(slack.postThreadReply({ ...mirrorArgs(state, thread), mirrorChannel: channel })).resolves.toBeUndefined();
+    expect(replies(thread.ts)).toHaveLength(1);
+    expect(warnings).toEqual([{ message: expect.stringContaining(code), meta: expect.objectContaining({ requestId: state.id, channel }) }]);
+  });
+
+  it('fails retryably when Slack is down while mirroring, and the retry completes the mirror only', async () => {
+    const { state, thread } = await openThread();
+    const args = mirrorArgs(state, thread);
+    await it_.slack.postThreadReply({ ...args, mirrorChannel: undefined });
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'server_error', status: 503 });
+    const failure = await failureOf(it_.slack.postThreadReply(args));
+    expect(failure).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+    expect(failure.message).toContain('swarm channel');
+    await it_.slack.postThreadReply(args);
+    expect(replies(thread.ts)).toHaveLength(1);
+    expect(mirrored()).toHaveLength(1);
   });
 });
 

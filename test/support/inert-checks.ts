@@ -57,6 +57,7 @@ export function slackProblems(text: string, ourLinks: string[]): string[] {
     const token = end === -1 ? text.slice(at) : text.slice(at, end + 1);
     const ours =
       /^<!subteam\^S[A-Z0-9]+>$/.test(token) ||
+      /^<#[CG][A-Z0-9]+>$/.test(token) ||
       /^<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^<>]+>$/.test(token) ||
       (/^<[^\s<>|]+\|[^<>]*>$/.test(token) && ourLinks.some((url) => token.startsWith(`<${url}`)));
     if (!ours) problems.push(`a token we did not write: ${token}`);

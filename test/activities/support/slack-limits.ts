@@ -29,7 +29,7 @@ export function textsOf(message: { text: string; blocks?: unknown[] }): string[]
 // An `&` that does not open one of Slack's three escapes (a cut one, or raw user text).
 const BROKEN_ESCAPE = /&(?!amp;|lt;|gt;)/;
 // A `<` that does not open a complete token of ours (a cut one, or raw user text).
-const BROKEN_TOKEN = /<(?!(?:@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+|https?:\/\/[^|<>\s]+\|[^<>]*)>)/;
+const BROKEN_TOKEN = /<(?!(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+|https?:\/\/[^|<>\s]+\|[^<>]*)>)/;
 
 /** What is wrong with the message; `[]` when Slack would take it as it is. */
 export function blockKitProblems(message: { text: string; blocks?: unknown[] }): string[] {
