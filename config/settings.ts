@@ -103,6 +103,10 @@ export interface Settings {
   intakeSecret: string | null;
   /** Null only where the process serves no API (a standalone worker). */
   apiToken: string | null;
+  /**
+   * Slack. `appToken` (`SLACK_APP_TOKEN`, `xapp-…`) switches Socket Mode on: the intake also takes
+   * deliveries over a WebSocket opened with `apps.connections.open` at `apiUrl` (`SLACK_API_URL`).
+   */
   slack: { botToken: string | null; signingSecret: string | null; appToken: string | null; apiUrl: string | null; helpChannel: string | null };
   gitlab: { url: string; token: string | null; project: string; webhookSecret: string | null };
   configDir: string | null;
@@ -201,7 +205,9 @@ export function describeSettings(s: Settings): Record<string, unknown> {
     host: s.host,
     port: s.port,
     metrics: s.metricsAddress,
-    slack: sandbox ? 'sandbox emulator' : { apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/', helpChannel: s.slack.helpChannel },
+    slack: sandbox
+      ? 'sandbox emulator'
+      : { apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/', helpChannel: s.slack.helpChannel, socketMode: s.slack.appToken !== null },
     gitlab: sandbox ? 'sandbox emulator' : { url: s.gitlab.url, project: s.gitlab.project },
     intakeSignature: s.intakeSecret ? 'required' : s.sources.webhook && sandbox ? 'not required (sandbox)' : 'n/a',
     config: s.configDir ?? 'built-in registry',

@@ -8,7 +8,10 @@ import type { ActionName } from '../domain/request-actions.js';
 /** Prefix of every tierflow button's `action_id`; the button's `value` is the request id. */
 export const SLACK_BUTTON_PREFIX = 'tierflow_';
 
-/** Actions a button may ask for: each needs nothing but the clicking user (escalate gets a fixed note). */
+/**
+ * Actions a button may ask for. Each acts at once for the clicking user, except `escalate`, which
+ * first asks for a reason in a modal ({@link ESCALATE_VIEW}); `reopen` and `solved` belong to the requester.
+ */
 export const BUTTON_ACTIONS = ['acknowledge', 'pause', 'resume', 'escalate', 'resolve', 'solved', 'reopen'] as const satisfies readonly ActionName[];
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
@@ -27,6 +30,11 @@ export function buttonAction(actionId: string): ButtonAction | 'unknown' | null 
   const name = actionId.slice(SLACK_BUTTON_PREFIX.length);
   return (BUTTON_ACTIONS as readonly string[]).includes(name) ? (name as ButtonAction) : 'unknown';
 }
+
+/** `callback_id` of the modal `/it-help` opens without text; its submission starts a request. */
+export const NEW_REQUEST_VIEW = 'tierflow_new_request';
+/** `callback_id` of the modal the Escalate button opens (`private_metadata` = the request id); its submission escalates. */
+export const ESCALATE_VIEW = 'tierflow_escalate';
 
 /** Metadata event type of a request's status message (payload `request_id`). */
 export const THREAD_EVENT_TYPE = 'tierflow_request';

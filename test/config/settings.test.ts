@@ -219,6 +219,19 @@ describe('intake sources (TIERFLOW_SOURCES)', () => {
     expect(options.gitlab).toMatchObject({ webhookSecret: FULL.GITLAB_WEBHOOK_SECRET });
   });
 
+  it('hands the intake its Slack bot token, API base and the registry systems; SLACK_APP_TOKEN switches Socket Mode on', () => {
+    const systems = [{ id: 'okta-sso', name: 'Okta SSO' }];
+    const http = intakeOptions(loadSettings({ ...FULL, SLACK_API_URL: 'http://127.0.0.1:9/api/' }, { entry: 'intake' }), systems);
+    expect(http.slack).toMatchObject({ botToken: FULL.SLACK_BOT_TOKEN, apiUrl: 'http://127.0.0.1:9/api/', appToken: null, systems });
+    const socket = loadSettings({ ...FULL, SLACK_APP_TOKEN: 'xapp-1-A0TIERFLOW-1-0123456789abcdef' }, { entry: 'intake' });
+    expect(intakeOptions(socket).slack).toMatchObject({ appToken: 'xapp-1-A0TIERFLOW-1-0123456789abcdef', systems: [] });
+    expect(describeSettings(socket).slack).toMatchObject({ socketMode: true });
+    expect(JSON.stringify(describeSettings(socket))).not.toContain('xapp-');
+    expect(refusal(() => loadSettings({ ...FULL, SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }, { entry: 'intake' }))).toMatch(
+      /SLACK_APP_TOKEN is not a Slack app-level token/,
+    );
+  });
+
   it('does not excuse the worker from its Slack and GitLab credentials', () => {
     expect(missingIn(refusal(() => loadSettings({ TIERFLOW_SOURCES: 'webhook', TEMPORAL_ADDRESS: 'temporal:7233' }, { entry: 'worker' }))).sort()).toEqual([
       'GITLAB_TOKEN',

@@ -1,7 +1,7 @@
 /**
- * Slack intake end to end on the real dev server: signed Events API deliveries, button clicks and
- * their effects in Temporal and in the Slack emulator (reached by the worker through the real
- * `@slack/web-api` client).
+ * Slack intake end to end on the real dev server: signed Events API deliveries, slash commands,
+ * button clicks and modals (opened in the Slack emulator by Bolt's listeners through the real
+ * `@slack/web-api` client), and their effects in Temporal and in the Slack emulator.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,11 @@ import { SlackThreadKey } from '../../contracts/search-attributes.js';
 import { slackNoticeId } from '../../contracts/slack-notice.js';
 import { eventually, HELP_CHANNEL, STAFF } from '../support/harness.js';
 import { blockActions, slackMessageEvent } from '../intake/support/payloads.js';
-import { freshEventId, freshTs, requestStatus, slackClick, slackEvent, startE2eIntake, type E2eIntake } from '../intake/support/e2e.js';
+import { freshEventId, freshTs, requestStatus, slackClick, slackEvent, slackPost, type E2eIntake } from '../intake/support/e2e.js';
+import { formEncode } from '../intake/support/signed-app.js';
+import { slashCommandFields } from '../intake/support/payloads.js';
+import { viewSubmission } from '../intake/support/slack-app.js';
+import { startSlackE2e } from '../intake/support/slack-e2e.js';
 import { signRequest } from '../../intake/signature.js';
 
 let e2e: E2eIntake;
@@ -32,7 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => responseServer.listen(0, '127.0.0.1', resolve));
   const responseBase = `http://127.0.0.1:${(responseServer.address() as AddressInfo).port}/response/`;
-  e2e = await startE2eIntake(inject('temporalAddress'), { responseUrlBase: responseBase });
+  e2e = await startSlackE2e(inject('temporalAddress'), { responseUrlBase: responseBase });
 });
 
 afterAll(async () => {
@@ -51,6 +55,13 @@ async function workflowCount(id: string): Promise<number> {
   let n = 0;
   for await (const _ of e2e.client.workflow.list({ query: `WorkflowId = '${id}'` })) n += 1;
   return n;
+}
+
+/** Clicks Escalate as `user` and answers with the modal it opened (asking for the reason). */
+async function escalationForm(id: string, user: string) {
+  const click = { ...blockActions('escalate', id, { user, actionTs: freshTs() }), trigger_id: `trigger-${freshEventId()}` };
+  expect((await slackClick(e2e.baseUrl, click)).status).toBe(200);
+  return eventually('the escalation form', () => e2e.harness.sandbox.slack.views.find((v) => v.trigger_id === click.trigger_id));
 }
 
 /** Sends a help-channel message event and waits until its request has posted its status message. */
@@ -187,15 +198,16 @@ describe('Slack buttons end to end', () => {
     expect(responses.some((r) => r.path === '/response/ack')).toBe(false);
   });
 
-  it("refuses a stranger's three Escalate clicks (no Tier 5 page), each with an ephemeral reason; an engineer's click escalates", async () => {
+  it("refuses a stranger's three escalations in the modal, under the reason (no Tier 5 page); an analyst's escalates with the reason", async () => {
     const asked = await askInSlack('okta-sso MFA loop on every login');
     for (const n of [1, 2, 3]) {
-      const click = blockActions('escalate', asked.id, { user: 'U0STRANGER', actionTs: freshTs(), responseUrl: responseUrl(`stranger-${n}`) });
-      expect((await slackClick(e2e.baseUrl, click)).status).toBe(200);
-    }
-    for (const n of [1, 2, 3]) {
-      const ephemeral = await eventually(`refusal ${n}`, () => responses.find((r) => r.path === `/response/stranger-${n}`));
-      expect(ephemeral.body.text).toMatch(/only members of @it-helpdesk-analysts.*or the assignee can escalate this request at Tier 2/);
+      const form = await escalationForm(asked.id, 'U0STRANGER');
+      const refused = await slackClick(e2e.baseUrl, viewSubmission(form, { reason: `please, attempt ${n}` }, 'U0STRANGER'));
+      expect(refused.status).toBe(200);
+      expect(refused.body).toEqual({
+        response_action: 'errors',
+        errors: { reason: expect.stringMatching(/only members of @it-helpdesk-analysts.*or the assignee can escalate this request at Tier 2/) },
+      });
     }
     const untouched = (await requestStatus(e2e.baseUrl, asked.id))!;
     expect(untouched).toMatchObject({ tier: 2, status: 'open' });
@@ -203,15 +215,36 @@ describe('Slack buttons end to end', () => {
     const escalations = () => e2e.harness.sandbox.slack.messages.filter((m) => m.thread_ts === asked.ts && /Escalated/.test(m.text));
     expect(escalations()).toHaveLength(0);
 
-    // The analysts' own: escalates to Tier 3. A Tier 2 analyst cannot then resolve it at Tier 3; an engineer can.
-    expect((await slackClick(e2e.baseUrl, blockActions('escalate', asked.id, { user: STAFF.analyst, actionTs: freshTs() }))).status).toBe(200);
-    expect((await requestStatus(e2e.baseUrl, asked.id))!.tier).toBe(3);
+    // The analysts' own: escalates to Tier 3 with the reason. A Tier 2 analyst cannot then resolve it at Tier 3; an engineer can.
+    const form = await escalationForm(asked.id, STAFF.analyst);
+    expect(await slackClick(e2e.baseUrl, viewSubmission(form, { reason: 'The MFA factor needs an Okta admin' }, STAFF.analyst))).toEqual({
+      status: 200,
+      body: {},
+    });
+    const escalated = (await requestStatus(e2e.baseUrl, asked.id))!;
+    expect(escalated.tier).toBe(3);
+    expect(escalated.timeline.some((t) => t.actor === STAFF.analyst && t.note?.includes('The MFA factor needs an Okta admin'))).toBe(true);
     await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('analyst-at-3') }));
     const refused = await eventually('the refusal at Tier 3', () => responses.find((r) => r.path === '/response/analyst-at-3'));
     expect(refused.body.text).toMatch(/only members of @corpsec-engineers/);
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
     expect((await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: STAFF.engineer, actionTs: freshTs() }))).status).toBe(200);
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('resolved');
+  });
+
+  it('lets only the requester reopen a resolved request from its Reopen button', async () => {
+    const asked = await askInSlack('Zoom keeps logging me out');
+    expect((await slackClick(e2e.baseUrl, blockActions('resolve', asked.id, { user: STAFF.analyst, actionTs: freshTs() }))).status).toBe(200);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('resolved');
+    await slackClick(
+      e2e.baseUrl,
+      blockActions('reopen', asked.id, { user: STAFF.analyst, actionTs: freshTs(), responseUrl: responseUrl('reopen-by-analyst') }),
+    );
+    const refused = await eventually('the refusal', () => responses.find((r) => r.path === '/response/reopen-by-analyst'));
+    expect(refused.body.text).toMatch(/Could not reopen/);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('resolved');
+    expect((await slackClick(e2e.baseUrl, blockActions('reopen', asked.id, { user: asked.user, actionTs: freshTs() }))).status).toBe(200);
+    expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
   });
 
   it('lets only the requester press "This solved it"', async () => {
@@ -225,5 +258,43 @@ describe('Slack buttons end to end', () => {
     expect((await requestStatus(e2e.baseUrl, asked.id))!.status).toBe('open');
     expect((await slackClick(e2e.baseUrl, blockActions('solved', asked.id, { user: asked.user, actionTs: freshTs() }))).status).toBe(200);
     expect((await requestStatus(e2e.baseUrl, asked.id))!).toMatchObject({ status: 'resolved' });
+  });
+});
+
+describe('/it-help end to end', () => {
+  it('opens a request at once with the type, priority and system its leading words name', async () => {
+    const fields = slashCommandFields({ text: 'access P2 okta-sso I need the Okta admin role', trigger_id: `trigger-${freshEventId()}`, user_id: 'U0ADA0004' });
+    const res = await slackPost(e2e.baseUrl, '/slack/commands', formEncode(fields));
+    const id = `req-slack-cmd-${fields.trigger_id}`;
+    expect(res.status).toBe(200);
+    expect(res.body.text).toContain(`|${id}> opened. Follow it in <#${HELP_CHANNEL}>.`);
+    const status = await eventually('the request', () => requestStatus(e2e.baseUrl, id));
+    expect(status).toMatchObject({ type: 'access', priority: 'P2', system: 'okta-sso', summary: 'I need the Okta admin role' });
+  });
+
+  it('opens the form without text, and its submission starts the request with what was chosen, confirming with the links', async () => {
+    const fields = slashCommandFields({ text: '', trigger_id: `trigger-${freshEventId()}`, user_id: 'U0ADA0005' });
+    expect((await slackPost(e2e.baseUrl, '/slack/commands', formEncode(fields))).status).toBe(200);
+    const form = await eventually('the form', () => e2e.harness.sandbox.slack.views.find((v) => v.trigger_id === fields.trigger_id));
+    const submitted = await slackClick(
+      e2e.baseUrl,
+      viewSubmission(
+        form,
+        { system: 'aws', type: 'change', priority: 'P3', summary: 'Open port 443 on the bastion', description: 'For the new VPN' },
+        'U0ADA0005',
+      ),
+    );
+    const id = `req-slack-modal-${form.id}`;
+    expect(submitted.status).toBe(200);
+    expect(JSON.stringify(submitted.body)).toContain(`|${id}> is open. The help desk answers in its thread in <#${HELP_CHANNEL}>.`);
+    expect(submitted.body).toMatchObject({ response_action: 'update' });
+    const status = await eventually('the request', () => requestStatus(e2e.baseUrl, id));
+    expect(status).toMatchObject({
+      type: 'change',
+      priority: 'P3',
+      system: 'aws',
+      summary: 'Open port 443 on the bastion',
+      requester: expect.stringContaining('U0ADA0005'),
+    });
   });
 });

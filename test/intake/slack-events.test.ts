@@ -207,6 +207,25 @@ describe('POST /slack/events', () => {
     expect(started).toHaveLength(0);
   });
 
+  it('answers only once Temporal has the request, although Bolt acknowledges events before its listeners run', async () => {
+    let release!: () => void;
+    const temporalTookIt = new Promise<void>((resolve) => (release = resolve));
+    const { gateway, started } = recordingGateway();
+    const slow = { ...gateway, start: async (input: Parameters<typeof gateway.start>[0]) => temporalTookIt.then(() => gateway.start(input)) };
+    let answered = false;
+    const pending = postEvent(signedApp(slow), slackMessageEvent()).then((res) => {
+      answered = true;
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    release();
+    const res = await pending;
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true, request: 'req-slack-C0ITHELP-1355517523.000005', duplicate: false });
+    expect(started).toHaveLength(1);
+  });
+
   it('answers 503 with Retry-After when Temporal is unreachable, so Slack retries the event', async () => {
     const res = await postEvent(signedApp(failingGateway('unavailable', 'Temporal is unreachable; retry later')), slackMessageEvent());
     expect(res.statusCode).toBe(503);
