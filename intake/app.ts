@@ -13,7 +13,9 @@ import { createIntakeMetrics } from './metrics.js';
 import { registerGitlabRoutes } from './routes/gitlab.js';
 import { registerRequestRoutes } from './routes/requests.js';
 import { registerSlackRoutes } from './routes/slack.js';
-import type { IntakeDeps, IntakeOptions } from './deps.js';
+import { registerStatusPageRoutes } from './routes/status-page.js';
+import { statusLinkFor, statusLinkKey } from './status-link.js';
+import type { IntakeDeps, IntakeOptions, WiredIntakeDeps } from './deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,10 +70,22 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
   const metrics = deps.metrics ?? createIntakeMetrics();
   app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
 
+  // The requester's link: signed with a key derived from API_TOKEN, so rotating the token revokes it.
+  const { options } = deps;
+  const now = options.now ?? Date.now;
+  const key = statusLinkKey(options.apiToken);
+  const wired: WiredIntakeDeps = {
+    ...deps,
+    statusUrl:
+      deps.statusUrl ??
+      ((id) => statusLinkFor(id, { key, publicUrl: options.publicUrl, now: now(), ...(options.statusLinkTtlMs ? { ttlMs: options.statusLinkTtlMs } : {}) })),
+  };
+
   app.get('/healthz', async () => ({ ok: true }));
-  registerRequestRoutes(app, { ...deps, requireBearer });
-  if (deps.options.slack) registerSlackRoutes(app, deps);
-  if (deps.options.gitlab) registerGitlabRoutes(app, deps);
+  registerRequestRoutes(app, { ...wired, requireBearer });
+  registerStatusPageRoutes(app, { gateway: deps.gateway, key, now });
+  if (options.slack) registerSlackRoutes(app, wired);
+  if (options.gitlab) registerGitlabRoutes(app, wired);
   if (deps.sandboxSnapshot) {
     const snapshot = deps.sandboxSnapshot;
     app.get('/sandbox', async () => snapshot());

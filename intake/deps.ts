@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { HttpTimeouts } from './http-transport.js';
 import type { IntakeMetrics } from './metrics.js';
 import type { SlackDirectory } from './slack-directory.js';
+import type { SystemChoice } from './slack-modals.js';
 import type { SlackResponder } from './slack-respond.js';
 import type { RequestGateway } from './temporal-gateway.js';
 
@@ -22,6 +23,11 @@ export interface IntakeOptions {
   apiToken: string;
   /** Base of the status URLs handed back to senders. */
   publicUrl: string;
+  /**
+   * How long a requester's status link stays good (default 30 days: `DEFAULT_STATUS_LINK_TTL_MS`,
+   * longer than the reopen window). Links are signed with a key derived from `apiToken`.
+   */
+  statusLinkTtlMs?: number;
   bodyLimitBytes?: number;
   /**
    * Slack (`/slack/*`); absent: switched off (404). Without a signing secret every Slack request is
@@ -34,6 +40,14 @@ export interface IntakeOptions {
     helpChannel: string;
     /** Only `response_url`s under this base are called (default `https://hooks.slack.com/`). */
     responseUrlBase?: string;
+    /** Bot token (`xoxb-…`) the Slack listeners call Slack with (`views.open`); absent: they cannot open modals. */
+    botToken?: string | null;
+    /** Base URL of the Slack Web API (`SLACK_API_URL`; default Slack's own), for the bot and Socket Mode. */
+    apiUrl?: string;
+    /** App-level token (`xapp-…`, `SLACK_APP_TOKEN`): deliveries also arrive over Socket Mode. */
+    appToken?: string | null;
+    /** The registry's systems: the choices of the `/it-help` form and the words it recognises. */
+    systems?: readonly SystemChoice[];
   };
   /** GitLab (`/webhooks/gitlab`); absent: switched off (404). Without a webhook secret every hook is refused with 401 naming GITLAB_WEBHOOK_SECRET. */
   gitlab?: {
@@ -41,7 +55,7 @@ export interface IntakeOptions {
     /** The tracker project (path or id): only its issues are acted on. */
     project: string;
   };
-  /** Clock for Slack's signature timestamps, epoch ms (default `Date.now`). */
+  /** Clock for signature timestamps and status links' expiry, epoch ms (default `Date.now`). */
   now?: () => number;
   /** Header, request, idle and keep-alive timeouts (defaults: `DEFAULT_HTTP_TIMEOUTS`). */
   timeouts?: Partial<HttpTimeouts>;
@@ -62,4 +76,15 @@ export interface IntakeDeps {
   respond?: SlackResponder;
   /** The Slack user groups of a clicking user, for the request's rules (default: none known, so staff actions from Slack are refused). */
   slackDirectory?: SlackDirectory;
+  /**
+   * The link handed to a requester for their request (the 202 body's `url`, the `/it-help` reply):
+   * a page that needs no token. Default: `createApp` signs one (`status-link.ts`) and hands every
+   * route the completed deps, so routes may call it without a fallback.
+   */
+  statusUrl?: (requestId: string) => string;
+}
+
+/** The deps every route gets from `createApp`: the optional collaborators it completes are there. */
+export interface WiredIntakeDeps extends IntakeDeps {
+  statusUrl: (requestId: string) => string;
 }

@@ -5,7 +5,7 @@
  * credentials (valid, wrong, malformed, stale, absent; for the JSON intake every way its
  * `t=…,v1=…` header can be wrong, secret rotation and bodies altered after signing).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 
 import fc from 'fast-check';
 
@@ -392,6 +392,35 @@ export function credentialHeaders(route: Route, body: Buffer | undefined, mode: 
   }
 }
 
+/**
+ * The query of the requester's link to `/status/<rawId>` in `mode` (the credential travels in the
+ * query, not a header): signed for the decoded id like the intake signs, or wrong in one way.
+ */
+function statusLinkQuery(rawId: string, mode: string, skew: number): string | null {
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    id = rawId;
+  }
+  const key = Buffer.from(hkdfSync('sha256', mode === 'wrong' ? 'not-the-token' : FUZZ_SECRETS.apiToken, Buffer.alloc(0), 'tierflow status link v1', 32));
+  const nowS = Math.floor(FUZZ_NOW_MS / 1000);
+  const exp = mode === 'stale' ? nowS - (skew % 86_400) : nowS + 1 + (skew % (30 * 86_400));
+  const sig = createHmac('sha256', key)
+    .update(`${mode === 'other-body' ? `${id}x` : id}.${exp}`)
+    .digest('base64url');
+  switch (mode) {
+    case 'none':
+      return null;
+    case 'malformed':
+      return `?exp=${exp}.0&sig=${sig}=`;
+    case 'upper':
+      return `?exp=${exp}&sig=${sig.toUpperCase()}`;
+    default:
+      return `?exp=${exp}&sig=${sig}`;
+  }
+}
+
 /** Cases for one route. */
 export function casesFor(route: Route): fc.Arbitrary<FuzzCase> {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -427,7 +456,9 @@ export function casesFor(route: Route): fc.Arbitrary<FuzzCase> {
     .tuple(method, fc.tuple(...params.map(paramValue)), query, bodyFor(route), credential, fc.nat(1_000_000), extra)
     .map(([m, values, q, { body, contentType, kind }, mode, skew, extraHeaders]) => {
       let i = 0;
-      const url = route.path.replace(/:(\w+)/g, () => values[i++] ?? 'x') + q;
+      const path = route.path.replace(/:(\w+)/g, () => values[i++] ?? 'x');
+      const link = authSchemeOf(route) === 'status-link' ? statusLinkQuery(values[0] ?? '', mode, skew) : null;
+      const url = path + (link ?? q);
       const headers: Record<string, string> = {
         ...extraHeaders,
         ...(contentType !== undefined ? { 'content-type': contentType } : {}),

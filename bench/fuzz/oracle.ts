@@ -5,7 +5,7 @@
  * this file states in full, also: a valid signature is never refused, and a replay of an accepted
  * delivery lands on the same request.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 
 import type { FastifyInstance } from 'fastify';
 
@@ -37,6 +37,8 @@ export function hasValidCredential(scheme: AuthScheme, c: FuzzCase): boolean {
     }
     case 'gitlab-token':
       return h['x-gitlab-token'] === FUZZ_SECRETS.gitlab;
+    case 'status-link':
+      return validStatusLink(c.url);
     case 'unknown':
       return (['intake-hmac', 'bearer', 'slack-v0', 'gitlab-token'] as const).some((s) => hasValidCredential(s, c));
   }
@@ -58,6 +60,28 @@ function validIntakeSignature(header: string | undefined, raw: Buffer): boolean 
   if (!v1s.every((v) => /^[0-9a-fA-F]{64}$/.test(v))) return false;
   const expected = hex(FUZZ_SECRETS.intake, `${t}.`, raw);
   return v1s.some((v) => v.toLowerCase() === expected);
+}
+
+/**
+ * The requester's link, as SECURITY.md states it: `/status/<id>?exp=<unix s>&sig=<base64url>`, one
+ * `exp` and one `sig`, where `sig` is the HMAC-SHA256 of `"<id>.<exp>"` under the HKDF-SHA256 key
+ * of the API token (info `tierflow status link v1`), and `exp` is still ahead of now.
+ */
+export function validStatusLink(url: string): boolean {
+  const [path = '', query = ''] = url.split('?', 2);
+  const segment = /^\/status\/([^/]+)$/.exec(path)?.[1];
+  let id: string;
+  try {
+    id = decodeURIComponent(segment ?? '');
+  } catch {
+    return false;
+  }
+  const params = new URLSearchParams(query);
+  const [exp, sig] = [params.getAll('exp'), params.getAll('sig')];
+  if (!id || exp.length !== 1 || sig.length !== 1 || !/^[1-9][0-9]{0,11}$/.test(exp[0]!)) return false;
+  const key = Buffer.from(hkdfSync('sha256', FUZZ_SECRETS.apiToken, Buffer.alloc(0), 'tierflow status link v1', 32));
+  const expected = createHmac('sha256', key).update(`${id}.${exp[0]}`).digest('base64url');
+  return sig[0] === expected && Number(exp[0]) * 1000 > FUZZ_NOW_MS;
 }
 
 export type ViolationKind =
@@ -119,7 +143,8 @@ export async function runCase(app: FastifyInstance, routes: Route[], c: FuzzCase
   const route = matchRoute(routes, c.method, c.url);
   const scheme = route ? authSchemeOf(route) : 'public';
   const valid = hasValidCredential(scheme, c);
-  const shapeless = status >= 400 && c.method !== 'HEAD' && !hasErrorField(bodyText);
+  // The requester's page answers HTML by contract, its refusals too.
+  const shapeless = status >= 400 && c.method !== 'HEAD' && scheme !== 'status-link' && !hasErrorField(bodyText);
   const fail = (kind: ViolationKind, detail: string): CaseOutcome => ({
     status,
     shapeless,

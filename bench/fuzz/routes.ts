@@ -12,7 +12,7 @@ export interface Route {
 }
 
 /** What a route requires before it may reach Temporal or answer 2xx. */
-export type AuthScheme = 'intake-hmac' | 'bearer' | 'slack-v0' | 'gitlab-token' | 'public' | 'unknown';
+export type AuthScheme = 'intake-hmac' | 'bearer' | 'slack-v0' | 'gitlab-token' | 'status-link' | 'public' | 'unknown';
 
 /**
  * Parses `app.printRoutes({ commonPrefix: false })`: a tree whose lines are `├── /segment (GET, HEAD)`,
@@ -55,6 +55,7 @@ export function authSchemeOf(route: Route): AuthScheme {
   if (route.path.startsWith('/requests/')) return 'bearer';
   if (route.path.startsWith('/slack/')) return 'slack-v0';
   if (route.path === '/webhooks/gitlab') return 'gitlab-token';
+  if (route.method === 'GET' && route.path === '/status/:id') return 'status-link';
   if (route.method === 'GET' && ['/healthz', '/metrics', '/sandbox'].includes(route.path)) return 'public';
   return 'unknown';
 }

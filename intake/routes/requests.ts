@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { ACTION_UPDATES, type ActionName, type HelpRequestInput } from '../../contracts/help-request.js';
 import { parsedOr400 } from '../answers.js';
-import type { IntakeDeps } from '../deps.js';
+import type { WiredIntakeDeps } from '../deps.js';
 import { HttpError } from '../http-errors.js';
 import { noteOutcome } from '../metrics.js';
 import { jsonBody, rawBodyOf } from '../raw-body.js';
@@ -14,7 +14,7 @@ import { apiUpdateId, deliveryRequestId, requestIdFor } from '../request-id.js';
 import { actionBodySchema, helpRequestBodySchema, requestIdSchema } from '../schemas.js';
 import { checkSignatureHeader, checkSignedBody, isSignatureProblem, SIGNATURE_HEADER, signedContent, type SignatureHeader } from '../signature.js';
 
-interface RouteDeps extends IntakeDeps {
+interface RouteDeps extends WiredIntakeDeps {
   requireBearer: (request: FastifyRequest) => Promise<void>;
 }
 
@@ -87,7 +87,8 @@ export function registerRequestRoutes(app: FastifyInstance, deps: RouteDeps): vo
     };
     const started = await gateway.start(input);
     if (started.duplicate) noteOutcome(request, 'duplicate');
-    return reply.code(202).send({ ...started, url: `${options.publicUrl}/requests/${started.id}` });
+    // `url` is the requester's page (a signed, expiring link, no token); `api` is the operators' status (bearer token).
+    return reply.code(202).send({ ...started, url: deps.statusUrl(started.id), api: `${options.publicUrl}/requests/${started.id}` });
   });
 
   app.get<{ Params: { id: string } }>('/requests/:id', { onRequest: deps.requireBearer }, async (request) => gateway.status(parseId(request.params.id)));

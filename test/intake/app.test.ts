@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../intake/app.js';
 import { signRequest } from '../../intake/signature.js';
+import { statusLinkFor, statusLinkKey } from '../../intake/status-link.js';
 import { GatewayError, type RequestGateway } from '../../intake/temporal-gateway.js';
 import { recordingGateway } from './support/gateway.js';
 
@@ -38,11 +39,13 @@ function post(app: ReturnType<typeof appWith>, body: unknown, headers: Record<st
 }
 
 describe('POST /webhooks/requests', () => {
-  it('starts a request from a signed body and answers 202 with its id, status and url', async () => {
+  it("starts a request from a signed body and answers 202 with its id, status, the requester's signed page and the API path", async () => {
     const { gateway, started } = recordingGateway();
     const res = await post(appWith(gateway), validBody);
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ id: 'req-json-form-8812', status: 'open', duplicate: false, url: 'http://tierflow.test/requests/req-json-form-8812' });
+    const url = statusLinkFor('req-json-form-8812', { key: statusLinkKey(TOKEN), publicUrl: 'http://tierflow.test', now: NOW_S * 1000 });
+    expect(url).toMatch(/^http:\/\/tierflow\.test\/status\/req-json-form-8812\?exp=\d+&sig=[\w-]{43}$/);
+    expect(res.json()).toEqual({ id: 'req-json-form-8812', status: 'open', duplicate: false, url, api: 'http://tierflow.test/requests/req-json-form-8812' });
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ id: 'req-json-form-8812', source: 'webhook', summary: 'Locked out of Okta', system: 'okta-sso', priority: 'P2' });
   });
