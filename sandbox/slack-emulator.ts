@@ -5,10 +5,14 @@
  * Conventions for unhappy paths: token `xoxb-invalid` → `invalid_auth`, no token → `not_authed`,
  * token `xoxb-missing-scope` → `missing_scope` (every method needing a scope), channel ids starting
  * `CMISSING` → `channel_not_found`, starting `CNOTIN` → `not_in_channel` (posting and reading),
- * user ids starting `UMISSING` → `user_not_found`.
+ * user ids starting `UMISSING` → `user_not_found`. Channels made with `conversations.create` are
+ * public, keep their members (their creator first) and topic, and refuse posts and invitations
+ * from non-members (`not_in_channel`); configured channels have everyone in them.
  */
 import { createEmulatorServer, paramsOf, type Failure, type RecordedCall } from './emulator-server.js';
+import { answerAppLevelCall, startSocketModeServer, type SocketModeServer } from './slack-socket-mode.js';
 import { SlackStore, type SlackChannel, type SlackEphemeral, type SlackMessage, type SlackMetadata, type SlackThread, type SlackView } from './slack-store.js';
+import { registerViewerRoutes } from './slack-viewer-routes.js';
 
 export type { SlackChannel, SlackEphemeral, SlackMessage, SlackMetadata, SlackThread, SlackView } from './slack-store.js';
 
@@ -56,8 +60,16 @@ export interface SlackEmulator {
   readonly ephemerals: SlackEphemeral[];
   /** Modals opened with `views.open`. */
   readonly views: SlackView[];
+  /** Socket Mode: the WebSocket `apps.connections.open` (app-level token `xapp-…`) points at; tests push envelopes with `send`. */
+  readonly socketMode: SocketModeServer;
+  /** A read-only HTML view of the channels, threads and modals (`/viewer`), for people running the sandbox. */
+  viewerUrl: string;
   /** Top-level messages of a channel (id or name) with their replies, oldest first. */
   threads(channel: string): SlackThread[];
+  /** Every channel known (configured, created, or referred to by id): name, creator, topic, archived. */
+  readonly channels: SlackChannel[];
+  /** A channel's (id or name) members as invited, a created channel's creator first. */
+  members(channel: string): string[];
   /** Forgets messages, calls and pending failures. */
   reset(): void;
   close(): Promise<void>;
@@ -93,6 +105,11 @@ const SCOPES: Record<string, string> = {
   'conversations.replies': 'channels:history',
   'conversations.info': 'channels:read',
   'usergroups.list': 'usergroups:read',
+  'usergroups.users.list': 'usergroups:read',
+  'conversations.create': 'channels:manage',
+  'conversations.invite': 'channels:write.invites',
+  'conversations.setTopic': 'channels:write.topic',
+  'conversations.list': 'channels:read',
   'users.info': 'users:read',
 };
 
@@ -149,9 +166,27 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
   const channelOf = (p: Params, key = 'channel', needMember = true): { id: string } | { error: string } => {
     const channel = store.channel(str(p[key]) ?? '');
     if (!channel) return { error: 'channel_not_found' };
-    if (needMember && channel.id.startsWith('CNOTIN')) return { error: 'not_in_channel' };
+    if (needMember && (channel.id.startsWith('CNOTIN') || !store.isMember(channel.id, poster.user))) return { error: 'not_in_channel' };
     return { id: channel.id };
   };
+
+  /** Slack's conversation object for a channel, as the caller sees it. */
+  const channelJson = (c: SlackChannel): Answer => ({
+    id: c.id,
+    name: c.name,
+    name_normalized: c.name,
+    is_channel: true,
+    is_group: false,
+    is_im: false,
+    is_private: false,
+    is_archived: c.archived === true,
+    is_member: !c.id.startsWith('CNOTIN') && store.isMember(c.id, poster.user),
+    created: c.created ?? 1700000000,
+    creator: c.creator ?? '',
+    topic: { value: c.topic ?? '', creator: '', last_set: 0 },
+    purpose: { value: '', creator: '', last_set: 0 },
+    num_members: store.members(c.id).length,
+  });
 
   const ours: Poster = { user: botUserId, bot_id: 'B0TIERFLOW', app_id: 'A0TIERFLOW' };
   let poster: Poster = ours;
@@ -251,6 +286,61 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       };
       return { ok: true, channel: info };
     },
+    'conversations.create': (p) => {
+      const name = str(p.name) ?? '';
+      if (!name) return fail('invalid_name_required');
+      if (name.length > 80) return fail('invalid_name_maxlength');
+      if (/[^a-z0-9_-]/.test(name)) return fail('invalid_name_specials');
+      if (/^[-_]+$/.test(name)) return fail('invalid_name_punctuation');
+      if (store.allChannels().some((c) => c.name === name)) return fail('name_taken');
+      return { ok: true, channel: channelJson(store.createChannel(name, poster.user)) };
+    },
+    'conversations.invite': (p) => {
+      const channel = channelOf(p);
+      if ('error' in channel) return fail(channel.error);
+      const stored = store.channel(channel.id)!;
+      if (stored.archived) return fail('is_archived');
+      const users = [...new Set((str(p.users) ?? '').split(',').map((u) => u.trim()))].filter(Boolean);
+      if (users.length === 0) return fail('no_user');
+      if (users.length > 1000) return fail('too_many_users');
+      const members = new Set(store.members(channel.id));
+      const errors = users.flatMap((user) => {
+        const error =
+          !/^[UW][A-Z0-9]+$/.test(user) || user.startsWith('UMISSING')
+            ? 'user_not_found'
+            : user === poster.user
+              ? 'cant_invite_self'
+              : members.has(user)
+                ? 'already_in_channel'
+                : null;
+        return error ? [{ user, ok: false, error }] : [];
+      });
+      // Like Slack: one refusal, and nobody of the list is invited.
+      if (errors.length > 0) return fail(errors[0]!.error, { errors });
+      store.join(channel.id, users);
+      return { ok: true, channel: channelJson(stored) };
+    },
+    'conversations.list': (p) => {
+      const types = (str(p.types) ?? 'public_channel').split(',');
+      const listed = types.includes('public_channel') ? store.allChannels().filter((c) => !(c.archived && bool(p.exclude_archived))) : [];
+      const paged = paginate(listed, p, 100);
+      if (!paged) return fail('invalid_cursor');
+      return { ok: true, channels: paged.page.map(channelJson), response_metadata: { next_cursor: paged.next_cursor } };
+    },
+    'conversations.setTopic': (p) => {
+      const channel = channelOf(p);
+      if ('error' in channel) return fail(channel.error);
+      const stored = store.channel(channel.id)!;
+      if (stored.archived) return fail('is_archived');
+      const topic = str(p.topic) ?? '';
+      if (topic.length > 250) return fail('too_long');
+      stored.topic = topic;
+      return { ok: true, channel: channelJson(stored) };
+    },
+    'usergroups.users.list': (p) => {
+      const group = usergroups.find((g) => g.id === str(p.usergroup));
+      return group ? { ok: true, users: group.users ?? [] } : fail('no_such_subteam');
+    },
     'usergroups.list': (p) => ({
       ok: true,
       usergroups: usergroups.map((g) => ({
@@ -277,6 +367,8 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       const profile = { real_name: realName, display_name: known.name, ...(known.email ? { email: known.email } : {}) };
       return { ok: true, user: { id, team_id: teamId, name: known.name, real_name: realName, tz: known.tz ?? 'UTC', is_bot: false, deleted: false, profile } };
     },
+    // Only an app-level token may open a Socket Mode connection (answered before this table).
+    'apps.connections.open': () => fail('not_allowed_token_type'),
     'views.open': (p) => {
       const triggerId = str(p.trigger_id);
       if (!triggerId || p.view === undefined) return fail('invalid_arguments');
@@ -293,6 +385,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     },
   };
 
+  const socketMode = await startSocketModeServer();
   const server = createEmulatorServer({ errorBody: (status) => (status === 429 ? fail('ratelimited') : fail('internal_error')) });
   // Slack answers HTTP 200 with `ok: false` for an unknown method, a missing or bad token or scope.
   server.app.route<{ Params: { method: string } }>({
@@ -305,6 +398,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       const p: Params = paramsOf(request);
       const auth = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? str(p.token);
       if (!auth) return fail('not_authed');
+      if (auth.startsWith('xapp-')) return answerAppLevelCall(socketMode, name, auth, ours.app_id ?? 'A0TIERFLOW');
       if (auth === 'xoxb-invalid') return fail('invalid_auth');
       const scope = SCOPES[name];
       if (auth === 'xoxb-missing-scope' && scope) return fail('missing_scope', { needed: scope, provided: 'identify' });
@@ -312,11 +406,13 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       return handle(p);
     },
   });
+  registerViewerRoutes(server.app, store, () => ({ botUserId, users: opts.users ?? [], usergroups, channels: store.allChannels() }));
   server.app.setNotFoundHandler((_request, reply) => reply.code(200).send(fail('unknown_method')));
   const { url } = await server.listen(opts.port);
 
   return {
     url: `${url}/api/`,
+    viewerUrl: `${url}/viewer`,
     get calls() {
       return server.calls;
     },
@@ -331,10 +427,15 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       return store.views;
     },
     threads: (channel) => store.threads(store.channel(channel)?.id ?? channel),
+    get channels() {
+      return store.allChannels();
+    },
+    members: (channel) => store.members(store.channel(channel)?.id ?? channel),
     reset() {
       store.reset();
       server.reset();
     },
-    close: () => server.close(),
+    socketMode,
+    close: () => Promise.all([socketMode.close(), server.close()]).then(() => undefined),
   };
 }

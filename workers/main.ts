@@ -32,6 +32,7 @@ function announce(stack: Stack, settings: Settings): void {
     const token = settings.apiToken === SANDBOX_API_TOKEN ? `API token: "${SANDBOX_API_TOKEN}"` : 'API token: API_TOKEN';
     stack.logger?.warn({ mode: 'sandbox' }, `SANDBOX MODE: Slack and GitLab are local emulators, loopback only; ${unsigned}${token}. Not for real use.`);
     console.log(`  SANDBOX MODE: Slack and GitLab are local emulators; see what they received at ${intakeUrl}/sandbox`);
+    console.log(`  Slack viewer      ${stack.sandbox.slack.viewerUrl}   (what tierflow posted: channels, threads, modals)`);
     console.log(`  Loopback only. ${unsigned ? 'Unsigned webhooks are accepted (INTAKE_SECRET unset); ' : ''}${token}`);
     console.log('  (configure Slack, GitLab and secrets for production mode: see README "Modes")');
   }

@@ -145,6 +145,108 @@ describe('slack emulator, directory', () => {
   });
 });
 
+describe('slack emulator, channels', () => {
+  it('conversations.create makes a public channel with its creator as member; the name must be free, lowercase and at most 80 characters', async () => {
+    const web = client();
+    const created = await web.conversations.create({ name: 'crisis-req-1' });
+    expect(created.channel).toMatchObject({
+      id: expect.stringMatching(/^C[A-Z0-9]+$/),
+      name: 'crisis-req-1',
+      creator: 'U0TIERFLOW',
+      is_private: false,
+      is_member: true,
+    });
+    expect(slack.members('crisis-req-1')).toEqual(['U0TIERFLOW']);
+    await expect(web.conversations.create({ name: 'crisis-req-1' })).rejects.toMatchObject({ data: { error: 'name_taken' } });
+    await expect(web.conversations.create({ name: 'it_help' })).rejects.toMatchObject({ data: { error: 'name_taken' } });
+    await expect(web.conversations.create({ name: 'Crisis REQ' })).rejects.toMatchObject({ data: { error: 'invalid_name_specials' } });
+    await expect(web.conversations.create({ name: 'c'.repeat(81) })).rejects.toMatchObject({ data: { error: 'invalid_name_maxlength' } });
+    await expect(web.conversations.create({ name: '--' })).rejects.toMatchObject({ data: { error: 'invalid_name_punctuation' } });
+    expect(slack.channels.map((c) => c.name)).toEqual(['it_help', 'crisis-req-1']);
+  });
+
+  it('conversations.invite adds members; one refused user (already in, ourselves, unknown) refuses the whole list, naming each', async () => {
+    const web = client();
+    const { channel } = await web.conversations.create({ name: 'crisis-req-2' });
+    await web.conversations.invite({ channel: channel!.id!, users: 'U0ADA,U1' });
+    expect(slack.members(channel!.id!)).toEqual(['U0TIERFLOW', 'U0ADA', 'U1']);
+
+    await expect(web.conversations.invite({ channel: channel!.id!, users: 'U2,U0ADA,U0TIERFLOW,UMISSING1' })).rejects.toMatchObject({
+      data: {
+        error: 'already_in_channel',
+        errors: [
+          { user: 'U0ADA', ok: false, error: 'already_in_channel' },
+          { user: 'U0TIERFLOW', ok: false, error: 'cant_invite_self' },
+          { user: 'UMISSING1', ok: false, error: 'user_not_found' },
+        ],
+      },
+    });
+    expect(slack.members(channel!.id!)).not.toContain('U2');
+  });
+
+  it('a channel someone else created is closed to the bot until it is invited (not_in_channel)', async () => {
+    const mallory = client({}, 'xoxp-mallory');
+    const { channel } = await mallory.conversations.create({ name: 'crisis-req-3' });
+    expect(channel?.creator).toBe('U0MALLORY');
+    const web = client();
+    await expect(web.conversations.invite({ channel: channel!.id!, users: 'U0ADA' })).rejects.toMatchObject({ data: { error: 'not_in_channel' } });
+    await expect(web.chat.postMessage({ channel: channel!.id!, text: 'x' })).rejects.toMatchObject({ data: { error: 'not_in_channel' } });
+    await mallory.conversations.invite({ channel: channel!.id!, users: 'U0TIERFLOW' });
+    await web.chat.postMessage({ channel: channel!.id!, text: 'now in' });
+    expect(slack.threads(channel!.id!)).toHaveLength(1);
+  });
+
+  it('conversations.list pages through the public channels, archived ones unless excluded', async () => {
+    const web = client();
+    for (const n of [1, 2, 3]) await web.conversations.create({ name: `crisis-list-${n}` });
+    slack.channels.find((c) => c.name === 'crisis-list-2')!.archived = true;
+    const first = await web.conversations.list({ types: 'public_channel', limit: 2 });
+    expect(first.channels?.map((c) => c.name)).toEqual(['it_help', 'crisis-list-1']);
+    const second = await web.conversations.list({ types: 'public_channel', limit: 2, cursor: first.response_metadata!.next_cursor! });
+    expect(second.channels?.map((c) => [c.name, c.is_archived, c.creator])).toEqual([
+      ['crisis-list-2', true, 'U0TIERFLOW'],
+      ['crisis-list-3', false, 'U0TIERFLOW'],
+    ]);
+    expect(second.response_metadata?.next_cursor).toBe('');
+    const live = await web.conversations.list({ exclude_archived: true });
+    expect(live.channels?.map((c) => c.name)).toEqual(['it_help', 'crisis-list-1', 'crisis-list-3']);
+  });
+
+  it('conversations.setTopic keeps the topic (at most 250 characters)', async () => {
+    const web = client();
+    const { channel } = await web.conversations.create({ name: 'crisis-req-4' });
+    const set = await web.conversations.setTopic({ channel: channel!.id!, topic: 'Crisis: Okta down' });
+    expect(set.channel?.topic?.value).toBe('Crisis: Okta down');
+    expect(slack.channels.find((c) => c.id === channel!.id)?.topic).toBe('Crisis: Okta down');
+    await expect(web.conversations.setTopic({ channel: channel!.id!, topic: 'x'.repeat(251) })).rejects.toMatchObject({ data: { error: 'too_long' } });
+  });
+
+  it('usergroups.users.list lists a group’s members by group id', async () => {
+    const web = client();
+    expect((await web.usergroups.users.list({ usergroup: 'S0OKTA' })).users).toEqual(['U1', 'U2']);
+    expect((await web.usergroups.users.list({ usergroup: 'S0HELP' })).users).toEqual([]);
+    await expect(web.usergroups.users.list({ usergroup: 'S0NOSUCH' })).rejects.toMatchObject({ data: { error: 'no_such_subteam' } });
+  });
+
+  it.each([
+    ['conversations.create', { name: 'x' }, 'channels:manage'],
+    ['conversations.invite', { channel: CHANNEL, users: 'U1' }, 'channels:write.invites'],
+    ['conversations.setTopic', { channel: CHANNEL, topic: 'x' }, 'channels:write.topic'],
+    ['conversations.list', {}, 'channels:read'],
+    ['usergroups.users.list', { usergroup: 'S0OKTA' }, 'usergroups:read'],
+  ])('%s without its scope answers missing_scope naming %s', async (method, args, needed) => {
+    await expect(client({}, 'xoxb-missing-scope').apiCall(method, args)).rejects.toMatchObject({ data: { error: 'missing_scope', needed } });
+    expect(slack.channels.map((c) => c.name)).not.toContain('x');
+  });
+
+  it('reset forgets created channels and their members', async () => {
+    await client().conversations.create({ name: 'crisis-req-5' });
+    slack.reset();
+    expect(slack.channels.map((c) => c.name)).toEqual(['it_help']);
+    expect(slack.members('C0ITHELP')).toEqual([]);
+  });
+});
+
 describe('slack emulator, errors and failures', () => {
   it.each([
     ['xoxb-invalid', CHANNEL, 'invalid_auth'],
