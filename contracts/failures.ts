@@ -33,6 +33,9 @@ export const INTEGRATION_ACTIVITY: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [INTEGRATION_CONFIG_ERROR] },
 };
 
+/** Opening a crisis's swarm channel: about ten Slack calls (more paging a large workspace's channel list). */
+export const SWARM_ACTIVITY: ActivityOptions = { ...INTEGRATION_ACTIVITY, startToCloseTimeout: '1 minute' };
+
 /** A courtesy Slack notice (the DM redirect): worth retrying through a Slack outage, not forever. */
 export const NOTICE_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

@@ -52,8 +52,18 @@ export interface RequestPlan {
   startTier: Tier;
   guides: GuideLink[];
   shadowItOwner: string | null;
-  /** Slack groups mentioned in the first post: the analysts on shift, or the starting tier's group. */
+  /** Slack groups mentioned in the first post: the analysts on shift (or the next shift to begin), or the starting tier's group. */
   mentions: string[];
+  /**
+   * The request's priority when it states none and the default does not fit: a crisis is P1.
+   * Absent in plans recorded before it was decided here (the input's or the policy default applies).
+   */
+  priority?: Priority;
+  /** Why the tracker issue opens with the request at Tier 2 (an access request, from the system's access-request template); absent: it does not. */
+  openTrackerIssue?: string;
+  /** A crisis: a swarm channel is opened for it (absent in older plans). */
+  swarm?: { groups: string[] };
+  /** The request's coverage calendar: the team's window, or around the clock for a crisis. */
   calendar: CoverageCalendar;
   policy: SlaPolicy;
   contacts: TierContact[];

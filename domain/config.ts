@@ -12,6 +12,8 @@ export interface TierflowConfig {
   registry: Registry;
   policy: SlaPolicy;
   calendar: CoverageCalendar;
+  /** The calendar of crisis requests (default: around the clock). */
+  crisisCalendar: CoverageCalendar;
   shifts: ShiftConfig;
   /** Things that were accepted but deserve a look (e.g. tech-stack entries that were skipped). */
   warnings: string[];

@@ -4,6 +4,7 @@
  * (`applyAction`). Every action records who did it, when, and an optional note.
  */
 import { formatInstant } from './calendar.js';
+import { holdOutsideCoverage } from './coverage-hold.js';
 import { clockStopEvents } from './decision-events.js';
 import { pauseClock, resumeClock, retargetClock, stopClock, type SlaClock } from './sla-clock.js';
 import { targetsFor } from './sla-policy.js';
@@ -12,7 +13,9 @@ import {
   clocksForTier,
   escalate,
   isActive,
+  ownersPage,
   record,
+  tierPage,
   withEffects,
   type Decision,
   type DecisionContext,
@@ -109,6 +112,8 @@ export function refusal(state: RequestState, action: ActionName, args: ActionArg
     if (ctx.now >= closesAt) return `cannot reopen: the reopen window closed at ${formatInstant(ctx.calendar, closesAt)}`;
     return slackPermission(state, action, args, ctx);
   }
+  // "It's broken again": the requester's reply to a resolved request, inside the reopen window, reopens it.
+  if (action === 'comment' && requesterCanReopen(state, args, ctx)) return args.note?.trim() ? null : 'comment needs a note';
   if (!isActive(state)) return `cannot ${action}: request is already ${state.status}`;
   const forbidden = slackPermission(state, action, args, ctx);
   if (forbidden) return forbidden;
@@ -162,10 +167,26 @@ function breachedIn(state: RequestState, clocks: SlaClock[]): boolean {
   return state.slaBreached || clocks.some((c) => c.state === 'breached');
 }
 
+/** True when `args.actor` is the requester of a resolved request whose reopen window is still open. */
+function requesterCanReopen(state: RequestState, args: ActionArgs, ctx: DecisionContext): boolean {
+  return (
+    state.status === 'resolved' &&
+    state.resolvedAt !== null &&
+    ctx.now < state.resolvedAt + ctx.policy.reopenWindowMs &&
+    typeof args?.actor === 'string' &&
+    isRequester(state, args.actor)
+  );
+}
+
 /**
- * Applies an action that `refusal` allowed (it throws otherwise, so a caller cannot skip the check).
+ * Applies an action that `refusal` allowed (it throws otherwise, so a caller cannot skip the
+ * check). Outside coverage its announcements page nobody: their mentions wait for the opening.
  */
 export function applyAction(state: RequestState, action: ActionName, args: ActionArgs, ctx: ActionContext): Decision {
+  return holdOutsideCoverage(decide(state, action, args, ctx), ctx);
+}
+
+function decide(state: RequestState, action: ActionName, args: ActionArgs, ctx: ActionContext): Decision {
   const why = refusal(state, action, args, ctx);
   if (why) throw new Error(why);
   const note = args.note?.trim() || undefined;
@@ -217,6 +238,7 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
       return resume(state, args, ctx, note, 'resume');
     case 'comment': {
       const fromRequester = isRequester(state, args.actor);
+      if (state.status === 'resolved') return reopen(logged(state), args, ctx, `the requester replied${note ? `: ${note}` : ''}`);
       if (fromRequester && state.status === 'waiting_on_requester') return resume(logged(state), args, ctx, note, 'comment');
       const next = logged({ ...state, clocks, slaBreached: breachedIn(state, clocks) });
       const bodies = announce(next, 'comment', note).filter(
@@ -224,17 +246,8 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
       );
       return withEffects(next, bodies, stops(next));
     }
-    case 'reopen': {
-      const next = {
-        ...state,
-        status: 'open' as const,
-        resolution: null,
-        resolvedAt: null,
-        assignee: null,
-        clocks: clocksForTier(state.tier, state.priority, ctx),
-      };
-      return done(logged(next), 'reopened');
-    }
+    case 'reopen':
+      return reopen(state, args, ctx, note);
     case 'priority': {
       const priority = args.priority!;
       const targets = targetsFor(ctx.policy, state.tier, priority);
@@ -242,8 +255,11 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
       return done(logged({ ...state, priority, clocks: retargeted }), 'priority_changed', `${state.priority} → ${priority}${note ? `: ${note}` : ''}`);
     }
     case 'reassign': {
+      // The new owners hear of it once the request is theirs to work (Tier 3 and up) or has an issue.
       const system = ctx.systems.find((s) => s.id === args.system)!;
-      return done(logged({ ...state, system }), 'reassigned', `${system.name}${note ? `: ${note}` : ''}`);
+      const next = logged({ ...state, system });
+      const engaged = next.tier >= 3 || next.links.gitlabIssueIid !== null;
+      return withEffects(next, announce(next, 'reassigned', `${system.name}${note ? `: ${note}` : ''}`, engaged ? ownersPage(system) : undefined));
     }
     case 'cancel': {
       const stopped = stopAll(state.clocks, ctx, 'stopped');
@@ -259,6 +275,15 @@ export function applyAction(state: RequestState, action: ActionName, args: Actio
       return done(record(next, { at: ctx.now, actor: args.actor, action, ...(reason ? { note: reason } : {}) }), 'cancelled', reason);
     }
   }
+}
+
+/** Opens a resolved request again at its tier: new clocks, unassigned, the tier paged. */
+function reopen(state: RequestState, args: ActionArgs, ctx: DecisionContext, note: string | undefined): Decision {
+  const next = record(
+    { ...state, status: 'open', resolution: null, resolvedAt: null, assignee: null, clocks: clocksForTier(state.tier, state.priority, ctx) },
+    { at: ctx.now, actor: args.actor, action: 'reopen', ...(note ? { note } : {}) },
+  );
+  return withEffects(next, announce(next, 'reopened', note, tierPage(ctx, next.tier, next.system)));
 }
 
 function resume(state: RequestState, args: ActionArgs, ctx: DecisionContext, note: string | undefined, via: 'resume' | 'comment'): Decision {

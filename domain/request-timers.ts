@@ -5,7 +5,8 @@
  */
 import { addCoverage, formatDuration, formatInstant, isOpen, nextOpening, type CoverageCalendar } from './calendar.js';
 import { clockDueAt, clockWarnAt, markBreached, markWarned, remainingCoverage, type SlaClock } from './sla-clock.js';
-import { announce, escalate, isActive, record, tierMention, withEffects, type Decision, type DecisionContext, type RequestState } from './request.js';
+import { heldLine, hold, holdOutsideCoverage, isHolding } from './coverage-hold.js';
+import { announce, escalate, isActive, record, tierPage, withEffects, type Decision, type DecisionContext, type RequestState } from './request.js';
 
 /** The next thing due and when, for the workflow's timer (and its summary in the Temporal UI). */
 export interface WakeUp {
@@ -28,6 +29,7 @@ export function nextWakeUp(state: RequestState, calendar: CoverageCalendar): Wak
   if (state.nextReminderAt !== null && state.status !== 'waiting_on_requester') {
     candidates.push({ at: state.nextReminderAt, summary: `breach reminder #${state.remindersSent + 1}` });
   }
+  if (state.held) candidates.push({ at: state.held.at, summary: state.held.escalation ? 'coverage opens: held escalation' : 'coverage opens: held mentions' });
   candidates.sort((a, b) => a.at - b.at);
   return candidates[0] ?? null;
 }
@@ -43,8 +45,39 @@ function overdue(state: RequestState, ctx: DecisionContext): string {
   return late.length > 0 ? `${formatDuration(Math.max(...late))} of coverage time overdue` : 'SLA breached';
 }
 
-/** Handles everything due at `ctx.now`: warnings first, then a breach (one escalation), then a reminder. */
+/**
+ * Handles everything due at `ctx.now`: what was held for coverage first, then warnings, a breach
+ * (one escalation; held for the opening when coverage is closed) and a reminder. Outside coverage
+ * the mentions of what it announces are held too ({@link holdOutsideCoverage}).
+ */
 export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision {
+  return holdOutsideCoverage(timersDue(state, ctx), ctx);
+}
+
+/** Coverage opened: the held escalation (if the request is still at the tier that breached), and the held mentions. */
+function releaseHeld(state: RequestState, ctx: DecisionContext): Decision {
+  const held = state.held!;
+  let next: RequestState = { ...state, held: null };
+  const paged = new Set<string>();
+  const out: Decision = { state: next, effects: [], events: [] };
+  if (held.escalation && held.escalation.tier === next.tier && next.tier < 5) {
+    const escalated = escalate(next, 'tierflow', held.escalation.reason, ctx, 'sla_breach');
+    for (const effect of escalated.effects) if ('mentions' in effect && effect.mentions) effect.mentions.forEach((m) => paged.add(m));
+    next = { ...escalated.state, held: null };
+    out.effects.push(...escalated.effects);
+    out.events.push(...escalated.events);
+  }
+  const page = { slack: held.slack.filter((m) => !paged.has(m)), gitlab: held.gitlab.filter((m) => !paged.has(m)) };
+  if (page.slack.length > 0 || page.gitlab.length > 0) {
+    next = record(next, { at: ctx.now, actor: 'tierflow', action: 'coverage_opened', note: `paging ${[...page.slack, ...page.gitlab].join(', ')}` });
+    const d = withEffects(next, announce(next, 'coverage_opened', undefined, page));
+    next = d.state;
+    out.effects.push(...d.effects);
+  }
+  return { ...out, state: next };
+}
+
+function timersDue(state: RequestState, ctx: DecisionContext): Decision {
   if (!isActive(state)) return { state, effects: [], events: [] };
   let next = state;
   const effects: Decision['effects'] = [];
@@ -54,6 +87,7 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
     effects.push(...d.effects);
     events.push(...d.events);
   };
+  if (next.held && next.held.at <= ctx.now) emit(releaseHeld(next, ctx));
 
   const warned = next.clocks.filter((c) => {
     const at = clockWarnAt(c, ctx.calendar);
@@ -66,7 +100,11 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
       { ...next, clocks: next.clocks.map((c) => (c === clock ? markWarned(c) : c)) },
       { at: ctx.now, actor: 'tierflow', action: 'sla_warning', note },
     );
-    emit(withEffects(next, announce(next, 'sla_warning', note, tierMention(ctx, next.tier)), [{ kind: 'sla_warning', tier: clock.tier, clock: clock.kind }]));
+    emit(
+      withEffects(next, announce(next, 'sla_warning', note, tierPage(ctx, next.tier, next.system)), [
+        { kind: 'sla_warning', tier: clock.tier, clock: clock.kind },
+      ]),
+    );
   }
 
   const due = next.clocks.filter((c) => {
@@ -81,11 +119,16 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
     );
     for (const clock of due)
       events.push({ kind: 'sla_breached', tier: clock.tier, clock: clock.kind, dueAt: clockDueAt(clock, ctx.calendar)!, handledAt: ctx.now });
-    if (next.tier < 5) {
+    if (next.tier < 5 && isHolding(ctx)) {
+      // The clock ran out as coverage closed: the breach stands at its instant; the escalation (and
+      // its pages) waits for the window to open.
+      next = hold(next, ctx, { escalation: { reason, tier: next.tier } });
+      next = record(next, { at: ctx.now, actor: 'tierflow', action: 'escalation_held', note: heldLine(next.held!, ctx) });
+    } else if (next.tier < 5) {
       emit(escalate(next, 'tierflow', reason, ctx, 'sla_breach'));
     } else {
       next = { ...next, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) };
-      emit(withEffects(next, announce(next, 'sla_breached', reason, tierMention(ctx, 5))));
+      emit(withEffects(next, announce(next, 'sla_breached', reason, tierPage(ctx, 5, next.system))));
     }
     return { state: next, effects, events };
   }
@@ -96,7 +139,7 @@ export function onTimersDue(state: RequestState, ctx: DecisionContext): Decision
       { ...next, remindersSent: next.remindersSent + 1, nextReminderAt: nextReminder(ctx.calendar, ctx.now, ctx.policy.reminderIntervalMs) },
       { at: ctx.now, actor: 'tierflow', action: 'reminder', note },
     );
-    emit(withEffects(next, announce(next, 'reminder', note, tierMention(ctx, next.tier)), [{ kind: 'reminder', tier: next.tier }]));
+    emit(withEffects(next, announce(next, 'reminder', note, tierPage(ctx, next.tier, next.system)), [{ kind: 'reminder', tier: next.tier }]));
   }
   return { state: next, effects, events };
 }

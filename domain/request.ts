@@ -5,6 +5,7 @@
  * events (warning, breach, reminder) in `request-timers.ts`.
  */
 import type { CoverageCalendar } from './calendar.js';
+import { holdOutsideCoverage, type Held } from './coverage-hold.js';
 import type { DecisionEvent, EscalationCause } from './decision-events.js';
 import { pauseClock, startClock, type ClockKind, type SlaClock } from './sla-clock.js';
 import { targetsFor, type SlaPolicy } from './sla-policy.js';
@@ -38,6 +39,9 @@ export interface SystemRef {
   gitlabLabel: string;
   gitlabOwners: string;
   slackOwners: string;
+  /** Issue template names in the tracker (`.gitlab/issue_templates/<name>.md`); absent in plans recorded before templates were used. */
+  issueTemplate?: string;
+  accessRequestTemplate?: string;
 }
 
 /** Who stands behind a tier: the Slack user group mentioned when a request reaches it. */
@@ -45,6 +49,8 @@ export interface TierContact {
   tier: Tier;
   name: string;
   slackGroup: string;
+  /** GitLab group mentioned on the tracker issue when the request reaches the tier (absent in older plans). */
+  gitlabGroup?: string;
 }
 
 export interface RequestLinks {
@@ -58,6 +64,8 @@ export interface RequestLinks {
   /** The numeric id of the project holding the issue, as GitLab reported it (absent in states carried from before it was kept). */
   gitlabProjectId?: number | null;
   gitlabIssue: string | null;
+  /** A crisis's swarm channel (Slack channel id), once created. */
+  swarmChannel?: string | null;
 }
 
 /** Everything that happens to a request, as announced in Slack and GitLab. */
@@ -75,7 +83,11 @@ export type RequestEvent =
   | 'priority_changed'
   | 'comment'
   | 'reopened'
-  | 'cancelled';
+  | 'cancelled'
+  /** A crisis's swarm channel was opened (the note names it). */
+  | 'swarm_opened'
+  /** Coverage opened: what was held while it was closed (a breach's escalation, mentions) is announced now. */
+  | 'coverage_opened';
 
 /**
  * What the workflow must carry out after a decision. Every effect has an id unique within the
@@ -85,7 +97,13 @@ export type Effect =
   | { id: string; kind: 'post_thread'; mentions: string[] }
   | { id: string; kind: 'open_tracker_issue'; reason: string }
   | { id: string; kind: 'thread_reply'; event: RequestEvent; note?: string; mentions: string[] }
-  | { id: string; kind: 'sync_tracker'; event: RequestEvent; note?: string };
+  /**
+   * `mentions`: GitLab group paths (no `@`) to cc on the note. Absent in effects decided before the
+   * domain chose them: the activity then follows the old rule (the owners, on entering a tier).
+   */
+  | { id: string; kind: 'sync_tracker'; event: RequestEvent; note?: string; mentions?: string[] }
+  /** A crisis: create its swarm channel, invite the Tier 5 group, the system owners and the requester. */
+  | { id: string; kind: 'open_swarm' };
 
 /** The request's state: plain data, carried whole across continue-as-new. */
 export interface RequestState {
@@ -121,6 +139,8 @@ export interface RequestState {
   timelineCounts: Record<string, number>;
   resolvedAt: number | null;
   effectSeq: number;
+  /** What waits for coverage to open (a breach's escalation, mentions); absent or null when nothing does. */
+  held?: Held | null;
 }
 
 export interface Decision {
@@ -143,6 +163,8 @@ export interface DecisionContext {
   legacy?: {
     /** Escalating a request that waits on the requester started the new tier's clocks running. */
     escalationStartsClocks?: boolean;
+    /** Mentions and breach escalations went out at any hour (nothing was held for coverage to open). */
+    announceOutsideCoverage?: boolean;
   };
 }
 
@@ -157,6 +179,10 @@ export interface NewRequest {
   startTier: Tier;
   /** Slack groups to mention in the first post (analysts on shift, or the starting tier's group). */
   mentions: string[];
+  /** Why the tracker issue opens with the request although it starts at Tier 2 (an access request), if it does. */
+  openTrackerIssue?: string;
+  /** A crisis: open its swarm channel. */
+  swarm?: boolean;
   /** The tracker issue the request came from, if it came from GitLab. */
   gitlabIssue?: { iid: number; url: string; projectId?: number };
   /** The Slack message the request came from: its thread is the request's thread. */
@@ -170,10 +196,36 @@ export function isActive(state: RequestState): boolean {
   return ACTIVE_STATUSES.includes(state.status);
 }
 
-/** The Slack group standing behind a tier, if configured. */
-export function tierMention(ctx: DecisionContext, tier: Tier): string[] {
+/** Who an announcement pages: Slack user-group handles and GitLab group paths (no `@`). */
+export interface Page {
+  slack: string[];
+  gitlab: string[];
+}
+
+/** An announcement that pages nobody. */
+export const NOBODY: Page = { slack: [], gitlab: [] };
+
+const unique = (items: string[]): string[] => [...new Set(items)];
+
+/**
+ * The people a tier's announcements page: the tier's groups (Slack and GitLab), and at Tier 3 the
+ * system owners too, since they are the tier's engineers for their system (the handbook's table).
+ * @example tierPage(ctx, 3, okta) // { slack: ['corpsec-engineers', 'sysowners-okta-sso'], gitlab: ['…/corp', '…/sys/okta'] }
+ */
+export function tierPage(ctx: DecisionContext, tier: Tier, system: SystemRef | null): Page {
   const contact = ctx.contacts.find((c) => c.tier === tier);
-  return contact ? [contact.slackGroup] : [];
+  const slack = contact ? [contact.slackGroup] : [];
+  const gitlab = contact?.gitlabGroup ? [contact.gitlabGroup] : [];
+  if (tier === 3 && system) {
+    slack.push(system.slackOwners);
+    gitlab.push(system.gitlabOwners);
+  }
+  return { slack: unique(slack), gitlab: unique(gitlab) };
+}
+
+/** The owners of a system as a page (a reassignment tells the new owners). */
+export function ownersPage(system: SystemRef): Page {
+  return { slack: [system.slackOwners], gitlab: [system.gitlabOwners] };
 }
 
 /** The clocks a tier starts with, targeted from the policy for the request's priority. */
@@ -230,16 +282,17 @@ export function withEffects(state: RequestState, bodies: EffectBody[], events: D
   return { state: { ...state, effectSeq: seq }, effects, events };
 }
 
-/** Announces an event in the Slack thread and, once there is one, on the tracker issue. */
-export function announce(state: RequestState, event: RequestEvent, note?: string, mentions: string[] = []): EffectBody[] {
-  const bodies: EffectBody[] = [{ kind: 'thread_reply', event, mentions, ...(note ? { note } : {}) }];
-  if (state.links.gitlabIssueIid !== null || state.tier >= 3) bodies.push({ kind: 'sync_tracker', event, ...(note ? { note } : {}) });
+/** Announces an event in the Slack thread and, once there is one, on the tracker issue, paging `page` in each. */
+export function announce(state: RequestState, event: RequestEvent, note?: string, page: Page = NOBODY): EffectBody[] {
+  const bodies: EffectBody[] = [{ kind: 'thread_reply', event, mentions: page.slack, ...(note ? { note } : {}) }];
+  if (state.links.gitlabIssueIid !== null || state.tier >= 3) bodies.push({ kind: 'sync_tracker', event, mentions: page.gitlab, ...(note ? { note } : {}) });
   return bodies;
 }
 
 /**
- * Opens a request at its starting tier: clocks running, the thread to post, and the tracker
- * issue when it starts at Tier 3 or above (change and crisis requests).
+ * Opens a request at its starting tier: clocks running, the thread to post, the tracker issue when
+ * it starts at Tier 3 or above (change and crisis requests) or when asked (an access request, opened
+ * from the system's access-request template, stays with the helpdesk), and a crisis's swarm channel.
  */
 export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
   const priority = input.priority ?? ctx.policy.defaultPriority;
@@ -279,8 +332,23 @@ export function openRequest(input: NewRequest, ctx: DecisionContext): Decision {
     effectSeq: 0,
   };
   const bodies: EffectBody[] = [{ kind: 'post_thread', mentions: input.mentions }];
-  if (tier >= 3 && !input.gitlabIssue) bodies.push({ kind: 'open_tracker_issue', reason: `${input.type} request starts at Tier ${tier}` });
-  return withEffects(state, bodies);
+  if (!input.gitlabIssue && (tier >= 3 || input.openTrackerIssue)) {
+    bodies.push({ kind: 'open_tracker_issue', reason: tier >= 3 ? `${input.type} request starts at Tier ${tier}` : input.openTrackerIssue! });
+  }
+  if (input.swarm) bodies.push({ kind: 'open_swarm' });
+  return holdOutsideCoverage(withEffects(state, bodies), ctx);
+}
+
+/**
+ * A crisis's swarm channel is open: linked from the thread and the issue, and from now on every
+ * announcement is mirrored there.
+ */
+export function swarmOpened(state: RequestState, channel: { id: string; name: string }, ctx: DecisionContext): Decision {
+  const next = record(
+    { ...state, links: { ...state.links, swarmChannel: channel.id } },
+    { at: ctx.now, actor: 'tierflow', action: 'swarm_opened', note: `#${channel.name}` },
+  );
+  return withEffects(next, announce(next, 'swarm_opened', `Swarm channel #${channel.name}`));
 }
 
 /**
@@ -302,11 +370,13 @@ export function escalate(state: RequestState, actor: string, reason: string, ctx
       assignee: null,
       clocks: waiting ? clocks.map((c) => pauseClock(c, ctx.calendar, ctx.now)) : clocks,
       nextReminderAt: null,
+      // An escalation held for coverage is done now; held mentions still go out when it opens.
+      ...(state.held ? { held: { ...state.held, escalation: null } } : {}),
     },
     { at: ctx.now, actor, action: 'escalated', note: `Tier ${from} → Tier ${tier}: ${reason}` },
   );
   const bodies: EffectBody[] = [];
   if (tier >= 3 && next.links.gitlabIssueIid === null) bodies.push({ kind: 'open_tracker_issue', reason });
-  bodies.push(...announce(next, 'escalated', reason, tierMention(ctx, tier)));
+  bodies.push(...announce(next, 'escalated', reason, tierPage(ctx, tier, next.system)));
   return withEffects(next, bodies, [{ kind: 'escalated', from, to: tier, cause }]);
 }

@@ -3,6 +3,7 @@
  * human-readable coverage durations, computed from the state at a given `now`.
  */
 import { formatDuration, formatInstant, formatInstantWithDate, type CoverageCalendar } from './calendar.js';
+import { heldLine } from './coverage-hold.js';
 import type { RequestState, RequestStatus } from './request.js';
 import { nextWakeUp } from './request-timers.js';
 import { clockDueAt, remainingCoverage, type SlaClock } from './sla-clock.js';
@@ -40,7 +41,11 @@ export interface RequestStatusView {
   slaBreached: boolean;
   details: string;
   clocks: ClockView[];
-  links: { slackThread: string | null; gitlabIssue: string | null };
+  links: { slackThread: string | null; gitlabIssue: string | null; swarmChannel?: string | null };
+  /** ISO instant until which the requester may reopen a resolved request; null otherwise. */
+  reopenUntil?: string | null;
+  /** ISO instant at which announcements held while coverage was closed go out (a breach's escalation); null when nothing waits. */
+  heldUntil?: string | null;
   /** The opening entry and the latest ones (bounded; notes cut short: the full text is in Slack or GitLab). */
   timeline: TimelineView[];
   /** Every entry ever recorded, by action, e.g. `{ opened: 1, comment: 2412 }`. */
@@ -74,6 +79,7 @@ function nextDue(state: RequestState, calendar: CoverageCalendar): { clock: SlaC
  */
 export function describeState(state: RequestState, calendar: CoverageCalendar): string {
   const head = `Tier ${state.tier} — `;
+  if (state.held?.escalation && ACTIVE.includes(state.status)) return `${head}SLA breached at the close; ${heldLine(state.held, { calendar })}`;
   const due = nextDue(state, calendar);
   if (due) {
     const waiting = due.clock.kind === 'first_response' ? 'waiting for first response' : `${STANDING[state.status]}, resolution`;
@@ -87,8 +93,14 @@ export function describeState(state: RequestState, calendar: CoverageCalendar): 
   return `${head}${STANDING[state.status]}`;
 }
 
-/** Builds the status view of a request at `now`. */
-export function toStatusView(state: RequestState, calendar: CoverageCalendar, now: number): RequestStatusView {
+const ACTIVE: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester'];
+
+/**
+ * Builds the status view of a request at `now`; with the policy's reopen window, a resolved
+ * request says until when it can be reopened.
+ */
+export function toStatusView(state: RequestState, calendar: CoverageCalendar, now: number, reopenWindowMs?: number): RequestStatusView {
+  const reopenUntil = state.status === 'resolved' && state.resolvedAt !== null && reopenWindowMs !== undefined ? state.resolvedAt + reopenWindowMs : null;
   return {
     id: state.id,
     tier: state.tier,
@@ -113,7 +125,13 @@ export function toStatusView(state: RequestState, calendar: CoverageCalendar, no
         remainingMs,
       };
     }),
-    links: { slackThread: state.links.slackThread, gitlabIssue: state.links.gitlabIssue },
+    links: {
+      slackThread: state.links.slackThread,
+      gitlabIssue: state.links.gitlabIssue,
+      ...(state.links.swarmChannel ? { swarmChannel: state.links.swarmChannel } : {}),
+    },
+    reopenUntil: reopenUntil === null ? null : new Date(reopenUntil).toISOString(),
+    heldUntil: state.held && ACTIVE.includes(state.status) ? new Date(state.held.at).toISOString() : null,
     timeline: state.timeline.map((e) => ({
       at: new Date(e.at).toISOString(),
       actor: e.actor,

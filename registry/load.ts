@@ -166,7 +166,7 @@ export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): TierflowConfig {
   const systems = validate(files.systems, systemsFile, issues);
   const tiers = validate(files.tiers, tiersFile, issues);
   const policy = validate(files.policy, policyFile, issues);
-  const calendar = validate(files.calendar, calendarFile, issues);
+  const calendars = validate(files.calendar, calendarFile, issues);
   const shifts = validate(files.shifts, shiftsFile, issues);
   const registry: Registry | undefined =
     systems && tiers ? { systems: systems.systems, tiers: tiers.tiers, shadowIt: [], generalGuides: tiers.generalGuides } : undefined;
@@ -182,6 +182,6 @@ export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): TierflowConfig {
       warnings.push(...imported.skipped.map((line) => `${CONFIG_FILES.techStack}: skipped ${line}`));
     }
   }
-  if (issues.list.length > 0 || !registry || !policy || !calendar || !shifts) throw new ConfigError(issues.list);
-  return { registry, policy, calendar, shifts, warnings };
+  if (issues.list.length > 0 || !registry || !policy || !calendars || !shifts) throw new ConfigError(issues.list);
+  return { registry, policy, calendar: calendars.calendar, crisisCalendar: calendars.crisis, shifts, warnings };
 }

@@ -109,14 +109,30 @@ export const policyFile = z
 
 const weekTime = z.strictObject({ day: weekday, time: timeOfDay });
 
-/** `calendar.yaml`. */
+const calendarShape = {
+  timezone: timeZone,
+  windows: z.array(z.strictObject({ start: weekTime, end: weekTime })).min(1, { error: 'needs at least one window, or SLA clocks would never run' }),
+  holidays: z.array(localDate).default([]),
+};
+const toCalendar = (c: { timezone: string; windows: WeeklyWindow[]; holidays: string[] }): CoverageCalendar => ({
+  timezone: c.timezone,
+  windows: c.windows,
+  holidays: c.holidays,
+});
+
+/** Around the clock: the crisis calendar when `calendar.yaml` names none (a window whose end equals its start is the whole week). */
+export const ALWAYS_OPEN: CoverageCalendar = { timezone: 'UTC', windows: [{ start: { day: 1, time: '00:00' }, end: { day: 1, time: '00:00' } }], holidays: [] };
+
+/**
+ * `calendar.yaml`: the coverage window, and under `crisis:` the calendar of crisis requests (their
+ * clocks run around the clock by default: a crisis does not wait for Monday).
+ */
 export const calendarFile = z
-  .strictObject({
-    timezone: timeZone,
-    windows: z.array(z.strictObject({ start: weekTime, end: weekTime })).min(1, { error: 'needs at least one window, or SLA clocks would never run' }),
-    holidays: z.array(localDate).default([]),
-  })
-  .transform((c): CoverageCalendar => ({ timezone: c.timezone, windows: c.windows satisfies WeeklyWindow[], holidays: c.holidays }));
+  .strictObject({ ...calendarShape, crisis: z.strictObject(calendarShape).optional() })
+  .transform((c): { calendar: CoverageCalendar; crisis: CoverageCalendar } => ({
+    calendar: toCalendar(c),
+    crisis: c.crisis ? toCalendar(c.crisis) : ALWAYS_OPEN,
+  }));
 
 const shiftSchema = z.strictObject({
   name: text,
@@ -127,6 +143,8 @@ const shiftSchema = z.strictObject({
   slackGroup: slackHandle,
   rotation: z.array(z.array(text).min(1, { error: 'a rotation week needs at least one analyst' })).min(1, { error: 'needs at least one week of analysts' }),
   rotationStart: localDate,
+  /** Local dates (in the shift's zone) on which the shift does not start. */
+  holidays: z.array(localDate).optional(),
 });
 
 /** `shifts.yaml`. */

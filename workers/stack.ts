@@ -169,7 +169,12 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
   const namespace = settings.temporal.namespace;
 
   const sandbox = parts.sandbox
-    ? await startSandbox({ project: settings.gitlab.project, usergroups: usergroupsFor(mentionedGroups(config)), ...overrides.sandbox })
+    ? await startSandbox({
+        project: settings.gitlab.project,
+        usergroups: usergroupsFor(mentionedGroups(config)),
+        systems: config.registry.systems,
+        ...overrides.sandbox,
+      })
     : null;
   if (sandbox) stops.add(() => sandbox.close());
   const urls = overrides.emulatorUrls ?? (sandbox ? { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url } : {});
@@ -185,7 +190,7 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
   // Sandbox mode: both Slack and GitLab are the emulators (never one real, one emulated).
   const clients = parts.worker ? buildClients(settings, urls) : null;
   const worker = clients ? await startWorker(settings, overrides, { config, clients, client, address, stops }) : null;
-  const intake = parts.intake ? await startIntake(settings, overrides, { client, clients, sandbox, logger, runtimeMetricsAddress, stops }) : null;
+  const intake = parts.intake ? await startIntake(settings, overrides, { client, clients, sandbox, logger, runtimeMetricsAddress, stops, config }) : null;
 
   return {
     settings,
@@ -267,6 +272,8 @@ async function startIntake(
   ctx: {
     client: Client;
     clients: IntegrationClients | null;
+    /** The registry the stack runs with (the `/it-help` form lists its systems). */
+    config: TierflowConfig;
     sandbox: Sandbox | null;
     logger: Logger | null;
     runtimeMetricsAddress: string | null;
@@ -289,6 +296,7 @@ async function startIntake(
       ...(sandbox ? { sandboxSnapshot: () => sandbox.snapshot() } : {}),
     },
     { ...(overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {}), ...(overrides.gatewayTimeoutMs ? { timeoutMs: overrides.gatewayTimeoutMs } : {}) },
+    ctx.config,
   );
   const url = await app.listen({ port: overrides.listen?.port ?? settings.port, host: settings.host });
   ctx.stops.add(() => app.close());

@@ -10,7 +10,7 @@
 import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 
 import type { Activities } from '../activities/index.js';
-import { INTEGRATION_ACTIVITY, INTEGRATION_CONFIG_ERROR } from '../contracts/failures.js';
+import { INTEGRATION_ACTIVITY, INTEGRATION_CONFIG_ERROR, SWARM_ACTIVITY } from '../contracts/failures.js';
 import { searchAttributesOf } from '../contracts/search-attributes.js';
 import type { Effect } from '../domain/request.js';
 import { describeState, type RequestStatusView } from '../domain/status-view.js';
@@ -21,15 +21,19 @@ const integrations = proxyActivities<Activities>(INTEGRATION_ACTIVITY);
 /** Patch id of the live status message (see `refreshStatusMessage`). */
 export const STATUS_MESSAGE_PATCH = 'status-message-v1';
 
-/** What the status message shows, minus the ticking "time left": it is refreshed when this changes. */
-function statusFingerprint(v: RequestStatusView): string {
-  return JSON.stringify([v.tier, v.status, v.priority, v.system, v.assignee, v.slaBreached, v.links, v.clocks.map((c) => [c.kind, c.state, c.dueAt])]);
+/**
+ * What the status message shows, minus the ticking "time left": it is refreshed when this changes.
+ * Under the handbook rules (see `HANDBOOK_PATCH`) a warning and a held escalation change it too.
+ */
+function statusFingerprint(v: RequestStatusView, legacy: boolean): string {
+  const base = [v.tier, v.status, v.priority, v.system, v.assignee, v.slaBreached, v.links, v.clocks.map((c) => [c.kind, c.state, c.dueAt])];
+  return JSON.stringify(legacy ? base : [...base, v.heldUntil ?? null, v.reopenUntil ?? null, v.timelineCounts.sla_warning ?? 0]);
 }
 
 const isAnnouncement = (effect: Effect | undefined): boolean => effect?.kind === 'thread_reply' || effect?.kind === 'sync_tracker';
 const words = (kind: string): string => kind.replace(/_/g, ' ');
 /** The activity options with a summary for the Temporal UI (at most 200 characters). */
-const withSummary = (summary: string) => ({ ...INTEGRATION_ACTIVITY, summary: summary.slice(0, 200) });
+const withSummary = (summary: string, options = INTEGRATION_ACTIVITY) => ({ ...options, summary: summary.slice(0, 200) });
 
 export class EffectRunner {
   /** The search attributes last upserted (their values), so an unchanged set is not upserted again. */
@@ -80,7 +84,7 @@ export class EffectRunner {
           { state: request.snapshot(), guides: plan.guides, shadowItOwner: plan.shadowItOwner, mentions: effect.mentions, view: posted },
         ]);
         request.link({ slackChannel: thread.channel, slackTs: thread.ts, statusTs: thread.statusTs, slackThread: thread.permalink });
-        this.#shownStatus = statusFingerprint(posted);
+        this.#shownStatus = this.fingerprint(posted);
         return;
       }
       case 'open_tracker_issue': {
@@ -88,6 +92,20 @@ export class EffectRunner {
           { state: request.snapshot(), reason: effect.reason, slackThread: links.slackThread },
         ]);
         request.link({ gitlabIssueIid: issue.iid, gitlabProjectId: issue.projectId ?? null, gitlabIssue: issue.webUrl });
+        if (issue.warning) request.note({ at: Date.now(), actor: 'tierflow', action: 'integration_warning', note: issue.warning });
+        return;
+      }
+      case 'open_swarm': {
+        const requester = request.state.requester.slackUserId;
+        const swarm = await integrations.openSwarmChannel.executeWithOptions(withSummary('Slack: open the crisis swarm channel', SWARM_ACTIVITY), [
+          {
+            state: request.snapshot(),
+            invite: { groups: plan.swarm?.groups ?? [], users: requester ? [requester] : [] },
+            helpThread: links.slackThread,
+            gitlabIssue: links.gitlabIssue,
+          },
+        ]);
+        request.swarmOpened({ id: swarm.channel, name: swarm.name });
         return;
       }
       case 'thread_reply':
@@ -101,16 +119,22 @@ export class EffectRunner {
             event: effect.event,
             note: effect.note,
             mentions: effect.mentions,
+            // The swarm channel's own opening message says it all: its announcement is not mirrored into it.
+            mirrorChannel: effect.event === 'swarm_opened' ? null : (links.swarmChannel ?? null),
           },
         ]);
         return;
       case 'sync_tracker':
         if (links.gitlabIssueIid === null) return;
         await integrations.syncTrackerIssue.executeWithOptions(withSummary(`GitLab: ${words(effect.event)}`), [
-          { iid: links.gitlabIssueIid, effectId: effect.id, state: request.snapshot(), event: effect.event, note: effect.note },
+          { iid: links.gitlabIssueIid, effectId: effect.id, state: request.snapshot(), event: effect.event, note: effect.note, mentions: effect.mentions },
         ]);
         return;
     }
+  }
+
+  private fingerprint(view: RequestStatusView): string {
+    return statusFingerprint(view, this.request.legacy.announceOutsideCoverage === true);
   }
 
   /** Search attributes (only when a value changed) and the Temporal UI's one-line details. */
@@ -134,7 +158,7 @@ export class EffectRunner {
     const { slackChannel, statusTs } = request.state.links;
     if (!slackChannel || !statusTs || !patched(STATUS_MESSAGE_PATCH)) return;
     const current = request.view();
-    const fingerprint = statusFingerprint(current);
+    const fingerprint = this.fingerprint(current);
     if (fingerprint === this.#shownStatus) return;
     await integrations.updateStatusMessage.executeWithOptions(withSummary(`Slack: status message — ${current.details}`), [
       { channel: slackChannel, statusTs, state: request.snapshot(), view: current, guides: request.plan.guides, shadowItOwner: request.plan.shadowItOwner },

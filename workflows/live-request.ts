@@ -13,6 +13,7 @@ import {
   isActive,
   openRequest,
   record,
+  swarmOpened,
   upgradeState,
   type Decision,
   type Effect,
@@ -30,19 +31,32 @@ import { recordSlaMetrics } from './sla-metrics.js';
  */
 export const PAUSED_ESCALATION_PATCH = 'paused-escalation-v1';
 
+/**
+ * Patch of 2026-12 (the handbook round): outside coverage mentions and a breach's escalation wait
+ * for the window to open, and the status message is refreshed at SLA warnings too. A run started
+ * before it keeps announcing at any hour and refreshing as it did, so its history replays.
+ */
+export const HANDBOOK_PATCH = 'handbook-v1';
+
+/** The rules of the workflow version a run started with, decided once per run (in this order). */
+function rulesOfThisRun(): NonNullable<ActionContext['legacy']> {
+  const escalationStartsClocks = !patched(PAUSED_ESCALATION_PATCH);
+  const announceOutsideCoverage = !patched(HANDBOOK_PATCH);
+  return { escalationStartsClocks, announceOutsideCoverage };
+}
+
 export class LiveRequest {
   /** Effects decided and not yet carried out, oldest first. */
   readonly pending: Effect[] = [];
   /** Bumped by every decision, so a wait can wake for any change, effects or not. */
   version = 0;
   #state: RequestState;
-  /** The rules of the workflow version this run started with (see {@link PAUSED_ESCALATION_PATCH}). */
-  readonly #legacy = { escalationStartsClocks: !patched(PAUSED_ESCALATION_PATCH) };
-
   private constructor(
     readonly input: HelpRequestInput,
     readonly plan: RequestPlan,
     state: RequestState,
+    /** The rules of the workflow version this run started with (see {@link PAUSED_ESCALATION_PATCH}, {@link HANDBOOK_PATCH}). */
+    readonly legacy: NonNullable<ActionContext['legacy']>,
   ) {
     this.#state = state;
   }
@@ -53,16 +67,26 @@ export class LiveRequest {
    */
   static open(input: HelpRequestInput, plan: RequestPlan): LiveRequest {
     const acceptedAt = Math.min(Date.now(), workflowInfo().startTime.getTime());
-    const newRequest = { ...input, type: plan.type, system: plan.system, startTier: plan.startTier, mentions: plan.mentions };
-    const opened = openRequest(newRequest, { ...contextOf(plan), now: acceptedAt });
-    const request = new LiveRequest(input, plan, opened.state);
+    const legacy = rulesOfThisRun();
+    const newRequest = {
+      ...input,
+      type: plan.type,
+      priority: plan.priority ?? input.priority,
+      system: plan.system,
+      startTier: plan.startTier,
+      mentions: plan.mentions,
+      openTrackerIssue: plan.openTrackerIssue,
+      swarm: plan.swarm !== undefined,
+    };
+    const opened = openRequest(newRequest, { ...contextOf(plan), now: acceptedAt, legacy });
+    const request = new LiveRequest(input, plan, opened.state, legacy);
     request.pending.push(...opened.effects);
     return request;
   }
 
   /** Takes over a request carried across continue-as-new (its state brought to the current shape). */
   static resume(input: HelpRequestInput, carried: CarriedRequest): LiveRequest {
-    return new LiveRequest(input, carried.plan, upgradeState(carried.state));
+    return new LiveRequest(input, carried.plan, upgradeState(carried.state), rulesOfThisRun());
   }
 
   get state(): RequestState {
@@ -75,7 +99,7 @@ export class LiveRequest {
 
   /** What every decision needs, at the workflow's now. */
   ctx(): ActionContext {
-    return { ...contextOf(this.plan), legacy: this.#legacy };
+    return { ...contextOf(this.plan), legacy: this.legacy };
   }
 
   /** Takes a decision of the state machine: its state, its effects queued, its SLA metrics emitted. */
@@ -96,6 +120,11 @@ export class LiveRequest {
     this.#state = { ...this.#state, links: { ...this.#state.links, ...links } };
   }
 
+  /** The crisis's swarm channel is open: linked, announced, mirrored from now on. */
+  swarmOpened(channel: { id: string; name: string }): void {
+    this.apply(swarmOpened(this.#state, channel, this.ctx()));
+  }
+
   /** A resolved request that stayed resolved through its reopen window. */
   close(): void {
     if (this.#state.status === 'resolved') this.#state = { ...this.#state, status: 'closed' };
@@ -112,7 +141,7 @@ export class LiveRequest {
   }
 
   view(): RequestStatusView {
-    return toStatusView(this.#state, this.plan.calendar, Date.now());
+    return toStatusView(this.#state, this.plan.calendar, Date.now(), this.plan.policy.reopenWindowMs);
   }
 
   /**

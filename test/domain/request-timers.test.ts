@@ -120,8 +120,8 @@ describe('onTimersDue', () => {
     ]);
     expect(events(effects)).toEqual([
       ['open_tracker_issue', undefined, undefined, undefined],
-      ['thread_reply', 'escalated', reason, ['tier3-group']],
-      ['sync_tracker', 'escalated', reason, undefined],
+      ['thread_reply', 'escalated', reason, ['tier3-group', 'sysowners-okta-sso']],
+      ['sync_tracker', 'escalated', reason, ['corp/tier3', 'gitlab-com/gl-security/corp/sys/okta']],
     ]);
     expect(state.nextReminderAt).toBeNull();
   });
@@ -134,7 +134,7 @@ describe('onTimersDue', () => {
     expect(state.tier).toBe(4);
     expect(events(effects)).toEqual([
       ['thread_reply', 'escalated', 'first response SLA breached at Tier 3', ['tier4-group']],
-      ['sync_tracker', 'escalated', 'first response SLA breached at Tier 3', undefined],
+      ['sync_tracker', 'escalated', 'first response SLA breached at Tier 3', ['corp/tier4']],
     ]);
   });
 
@@ -148,7 +148,7 @@ describe('onTimersDue', () => {
     ]);
     expect(events(effects)).toEqual([
       ['thread_reply', 'sla_breached', 'first response SLA breached at Tier 5', ['tier5-group']],
-      ['sync_tracker', 'sla_breached', 'first response SLA breached at Tier 5', undefined],
+      ['sync_tracker', 'sla_breached', 'first response SLA breached at Tier 5', ['corp/tier5']],
     ]);
     expect(nextWakeUp(state, cal)).toEqual({ at: MONDAY_9 + 4 * HOUR, summary: 'breach reminder #1' });
   });
@@ -160,7 +160,7 @@ describe('onTimersDue', () => {
     expect(state.timeline.at(-1)).toEqual({ at: MONDAY_9 + 4 * HOUR, actor: 'tierflow', action: 'reminder', note });
     expect(events(effects)).toEqual([
       ['thread_reply', 'reminder', note, ['tier5-group']],
-      ['sync_tracker', 'reminder', note, undefined],
+      ['sync_tracker', 'reminder', note, ['corp/tier5']],
     ]);
     expect(due(state, MONDAY_9 + 6 * HOUR - 1).effects).toEqual([]);
   });

@@ -334,10 +334,19 @@ describe('opening a request, in detail', () => {
 });
 
 describe('escalation', () => {
-  it('mentions nobody when no group stands behind the new tier', () => {
+  it('pages only the system owners at Tier 3 when no group stands behind the tier', () => {
     const noTier3 = { ...ctxAt(MONDAY_9 + HOUR), contacts: ctxAt(0).contacts.filter((c) => c.tier !== 3) };
     const { effects } = applyAction(open(), 'escalate', { actor: 'grace', note: 'needs an engineer' }, noTier3);
+    expect(effects.find((e) => e.kind === 'thread_reply')).toMatchObject({ event: 'escalated', mentions: ['sysowners-okta-sso'] });
+    expect(effects.find((e) => e.kind === 'sync_tracker')).toMatchObject({ event: 'escalated', mentions: ['gitlab-com/gl-security/corp/sys/okta'] });
+  });
+
+  it('mentions nobody at Tier 4 when no group stands behind it', () => {
+    const atTier3 = act(open(), 'escalate', { note: 'needs an engineer' }).state;
+    const noTier4 = { ...ctxAt(MONDAY_9 + 2 * HOUR), contacts: ctxAt(0).contacts.filter((c) => c.tier !== 4) };
+    const { effects } = applyAction(atTier3, 'escalate', { actor: 'grace', note: 'automate it' }, noTier4);
     expect(effects.find((e) => e.kind === 'thread_reply')).toMatchObject({ event: 'escalated', mentions: [] });
+    expect(effects.find((e) => e.kind === 'sync_tracker')).toMatchObject({ event: 'escalated', mentions: [] });
   });
 
   it('from Tier 2 of a request that came from a tracker issue opens no second issue, and updates it', () => {

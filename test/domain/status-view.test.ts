@@ -100,6 +100,8 @@ describe('toStatusView: the status at an instant', () => {
         { kind: 'resolution', tier: 2, state: 'running', dueAt: '2026-11-25T09:00:00.000Z', remaining: '1d 22h', remainingMs: 46 * HOUR },
       ],
       links: { slackThread: null, gitlabIssue: null },
+      reopenUntil: null,
+      heldUntil: null,
       timeline: [
         { at: '2026-11-23T09:00:00.000Z', actor: 'ada@example.com', action: 'opened', note: 'Tier 2, P2' },
         { at: '2026-11-23T10:00:00.000Z', actor: 'grace', action: 'acknowledge', note: 'looking' },

@@ -38,11 +38,12 @@ export interface Harness {
 export const HELP_CHANNEL = 'C0ITHELP';
 
 /** Slack users of the tests and the groups the Slack emulator says they belong to. */
-export const STAFF = { analyst: 'U0GRACE01', engineer: 'U0ENGINEER1', oktaOwner: 'U0OKTAOWN1' } as const;
+export const STAFF = { analyst: 'U0GRACE01', engineer: 'U0ENGINEER1', oktaOwner: 'U0OKTAOWN1', lead: 'U0LEADER01' } as const;
 const STAFF_GROUPS: Record<string, string[]> = {
   'it-helpdesk-analysts': [STAFF.analyst],
   'corpsec-engineers': [STAFF.engineer],
   'sysowners-okta-sso': [STAFF.oktaOwner],
+  'corpsec-leadership': [STAFF.lead],
 };
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
 

@@ -34,7 +34,7 @@ export function ctxAt(now: number): ActionContext {
     now,
     calendar: DEFAULT_CALENDAR,
     policy: DEFAULT_SLA_POLICY,
-    contacts: ([2, 3, 4, 5] as Tier[]).map((tier) => ({ tier, name: `Tier ${tier}`, slackGroup: `tier${tier}-group` })),
+    contacts: ([2, 3, 4, 5] as Tier[]).map((tier) => ({ tier, name: `Tier ${tier}`, slackGroup: `tier${tier}-group`, gitlabGroup: `corp/tier${tier}` })),
     systems: [okta, aws],
   };
 }
