@@ -3,12 +3,17 @@
  * type, never by message:
  * - configuration problems (bad token, unknown channel or project, missing permission or scope)
  *   are non-retryable {@link INTEGRATION_CONFIG_ERROR}s whose message says what to change;
- * - rate limits are retryable and carry the service's `Retry-After` as the next retry delay;
+ * - rate limits are retryable and carry the service's `Retry-After` as the next retry delay, so
+ *   Temporal retries when the service allows it, never earlier (a GitLab 429 that names no time
+ *   waits out GitLab's one-minute window);
  * - outages, 5xx answers, timeouts and network errors are retryable "unavailable" failures;
  * - any other API error stays retryable (a fix deployed later lets the retry succeed).
  * The clients retry nothing themselves (see `workers/clients.ts`): an activity retried by Temporal
- * first looks for what an earlier attempt may already have done.
+ * first looks for what an earlier attempt may already have done ({@link mayHaveWritten}), and only
+ * then: a first attempt writes at once, so a healthy worker spends no calls on lookups (Slack's
+ * `conversations.history` alone would cap it at under one post a second).
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 
@@ -37,6 +42,31 @@ const SLACK_CONFIG_HINTS: Readonly<Record<string, string>> = {
   team_access_not_granted: 'the token is not granted access to this workspace',
 };
 
+/** The running activity's attempt (Temporal's `info.attempt`, 1 on the first); 1 outside an activity. */
+export function activityAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * Whether an earlier attempt may already have written what this one is about to: on a retry
+ * (attempt > 1), or when the caller says so (`mayHaveRun`: the workflow runs an effect carried
+ * across continue-as-new again, as attempt 1 of a new activity). Only then does an activity look
+ * for an earlier attempt's message, issue or note before writing.
+ * @example mayHaveWritten(1) // false
+ * @example mayHaveWritten(1, true) // true
+ * @example mayHaveWritten(2) // true
+ */
+export function mayHaveWritten(attempt: number, mayHaveRun?: boolean): boolean {
+  return mayHaveRun === true || attempt > 1;
+}
+
+/** The message of `@slack/web-api`'s error for a 429 without a readable `Retry-After`. */
+const SLACK_429_UNREADABLE = /^Retry header did not contain a valid timeout/;
+
 /** Slack error codes that are worth retrying as they are. */
 const SLACK_TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'rate_limited']);
 
@@ -47,12 +77,16 @@ const SLACK_TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unava
 export function classifySlackError(err: unknown, what: string): Error {
   if (err instanceof TemporalFailure) return err; // cancellation, or already classified
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; needed?: string; provided?: string }; message?: string };
-  if (e?.code === SlackErrorCode.RateLimitedError && typeof e.retryAfter === 'number') {
+  if (e?.code === SlackErrorCode.RateLimitedError && typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter)) {
     return ApplicationFailure.create({
       message: `Slack rate-limited ${what}; retrying after ${e.retryAfter} s`,
       type: SLACK_RATE_LIMITED,
       nextRetryDelay: Math.max(1, e.retryAfter) * 1000,
     });
+  }
+  // A 429 whose Retry-After the client could not read: it throws a plain Error, the only sign of it.
+  if (e?.code === SlackErrorCode.RateLimitedError || (err instanceof Error && !e.code && SLACK_429_UNREADABLE.test(err.message))) {
+    return ApplicationFailure.retryable(`Slack rate-limited ${what} (no usable Retry-After)`, SLACK_RATE_LIMITED);
   }
   if (e?.code === SlackErrorCode.PlatformError && e.data?.error) {
     const code = e.data.error;
@@ -75,7 +109,11 @@ export function classifySlackError(err: unknown, what: string): Error {
   return err instanceof Error ? err : new Error(`${what} failed: ${String(err)}`);
 }
 
-/** Milliseconds to wait, from `Retry-After` (seconds or an HTTP date) or `RateLimit-Reset` (epoch seconds). */
+/**
+ * Milliseconds to wait, from `Retry-After` (seconds or an HTTP date), else `RateLimit-Reset` (epoch
+ * seconds) unless `RateLimit-Remaining` says that quota is not used up: GitLab sends the API
+ * throttle's `RateLimit-*` headers on every answer, also on a 429 of another limit (issue creation).
+ */
 export function retryAfterMs(headers: { get(name: string): string | null } | undefined, now: number): number | undefined {
   const retryAfter = headers?.get('retry-after')?.trim();
   if (retryAfter) {
@@ -84,9 +122,14 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
   const reset = headers?.get('ratelimit-reset')?.trim();
+  const remaining = headers?.get('ratelimit-remaining')?.trim();
+  if (remaining && /^\d+$/.test(remaining) && Number(remaining) > 0) return undefined;
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
 }
+
+/** How long a GitLab rate limit lasts when its 429 does not say: GitLab's limits count per minute. */
+const GITLAB_LIMIT_WINDOW_MS = 60_000;
 
 interface GitbeakerErrorShape {
   name?: string;
@@ -107,11 +150,13 @@ export function classifyGitlabError(err: unknown, what: string, now: number = Da
   const said = e?.cause?.description || e?.message || '';
   if (typeof status === 'number') {
     if (status === 429) {
-      const delay = retryAfterMs(e.cause?.response?.headers, now);
+      // GitLab's application limits (issue and note creation) answer 429 without Retry-After or
+      // RateLimit-* headers; their window is a minute ("access is available after one minute").
+      const delay = retryAfterMs(e.cause?.response?.headers, now) ?? GITLAB_LIMIT_WINDOW_MS;
       return ApplicationFailure.create({
-        message: `GitLab rate-limited ${what}${delay === undefined ? '' : `; retrying after ${Math.ceil(delay / 1000)} s`}`,
+        message: `GitLab rate-limited ${what}; retrying after ${Math.ceil(delay / 1000)} s`,
         type: GITLAB_RATE_LIMITED,
-        ...(delay === undefined ? {} : { nextRetryDelay: Math.max(1000, delay) }),
+        nextRetryDelay: Math.max(1000, delay),
       });
     }
     if (status === 401) return configError(`GitLab rejected the token while ${what} (HTTP 401 ${said}): check GITLAB_TOKEN`);

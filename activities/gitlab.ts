@@ -3,10 +3,12 @@
  * requester of `workers/clients.ts`, so nothing is sent twice behind our back).
  *
  * Both activities are idempotent under Temporal's retries, also after an "ambiguous" failure
- * (GitLab did the work, the answer was lost):
+ * (GitLab did the work, the answer was lost). On a retry (attempt > 1, or `mayHaveRun`):
  * - `createTrackerIssue` searches for the request's marker before creating the issue;
  * - `syncTrackerIssue` looks for the effect's marker among the issue's latest notes before adding
- *   its note, and edits labels and state only where the issue differs from the request.
+ *   its note.
+ * A first attempt writes without looking: nothing can be there yet. Labels and state are edited
+ * only where the issue differs from the request, on every attempt.
  * Markers are text anyone can copy (request ids show in every Slack thread), so an issue or note
  * counts as an earlier attempt's only when tierflow's own GitLab user (the token's) wrote it: a
  * person's issue or note carrying a copied marker is never adopted, never suppresses a note.
@@ -19,7 +21,7 @@ import type { Gitlab } from '@gitbeaker/rest';
 import { Context } from '@temporalio/activity';
 
 import type { RequestEvent, RequestState } from '../domain/request.js';
-import { classifyGitlabError } from './errors.js';
+import { activityAttempt, classifyGitlabError, mayHaveWritten } from './errors.js';
 import { stateTime } from './event-text.js';
 import { hasEffectMarker, hasRequestMarker, requestMarker } from '../contracts/tracker-marker.js';
 import { issueDescription, issueTitle, templateNameOf, trackerNoteText, whyHereLine } from './gitlab-text.js';
@@ -37,6 +39,8 @@ export interface GitlabDeps {
   now?: () => number;
   /** Where an issue opened or rewritten without its template is reported (default: the activity's logger, else the console). */
   warn?: (message: string, meta: Record<string, unknown>) => void;
+  /** The running attempt, 1 on the first (default: the activity Context's `info.attempt`, 1 outside an activity). */
+  attempt?: () => number;
 }
 
 /** The request's issue in the tracker. */
@@ -58,6 +62,8 @@ export interface CreateTrackerIssueArgs {
   /** Why the request reached the tracker (escalation reason, or "change request starts at Tier 3"). */
   reason: string;
   slackThread: string | null;
+  /** An earlier run may have opened it (an effect carried across continue-as-new): look for it even on attempt 1. */
+  mayHaveRun?: boolean;
 }
 
 /** Arguments of `syncTrackerIssue`. */
@@ -74,6 +80,8 @@ export interface SyncTrackerIssueArgs {
    * enters a tier the issue was not at yet.
    */
   mentions?: string[];
+  /** An earlier run may have added the note (an effect carried across continue-as-new): look for it even on attempt 1. */
+  mayHaveRun?: boolean;
 }
 
 interface UserJson {
@@ -121,6 +129,7 @@ export function createGitlabActivities(deps: GitlabDeps) {
   const { gitlab, project } = deps;
   const now = deps.now ?? Date.now;
   const warn = deps.warn ?? defaultWarn;
+  const attempt = deps.attempt ?? activityAttempt;
   const templates = createTemplateReader(gitlab, project, now);
 
   // tierflow's own GitLab user (the token's), asked once per factory; a failed ask is asked again.
@@ -146,6 +155,17 @@ export function createGitlabActivities(deps: GitlabDeps) {
     if (searched) return searched;
     const createdAfter = new Date(now() - RECENT_CREATE_MS).toISOString();
     return mine(await gitlab.Issues.all({ projectId: project, createdAfter, orderBy: 'created_at', sort: 'desc', ...page }));
+  };
+
+  /**
+   * Whether tierflow's note for the effect is among the issue's latest notes. Only tierflow's own
+   * note counts as written: a person's note ending with a copied effect marker must not keep
+   * tierflow's (an escalation's mention of the owners, say) off the issue.
+   */
+  const noteWritten = async (iid: number, effectId: string): Promise<boolean> => {
+    const notes = (await gitlab.IssueNotes.all(project, iid, RECENT_NOTES)) as unknown as NoteJson[];
+    const me = await selfUser();
+    return notes.some((n) => !n.system && byTierflow(n, me) && hasEffectMarker(n.body, effectId));
   };
 
   /**
@@ -180,8 +200,8 @@ export function createGitlabActivities(deps: GitlabDeps) {
      * and type labels too. Without a usable template the issue has tierflow's built-in body and the
      * result says why (`warning`). A retry finds the issue by the request marker hidden in its
      * description, among the issues tierflow's user wrote, and returns it (two reads before a
-     * create). The result carries GitLab's project id and iid: what the request records, and what
-     * GitLab hooks are matched with.
+     * create; a first attempt creates at once). The result carries GitLab's project id and iid:
+     * what the request records, and what GitLab hooks are matched with.
      */
     async createTrackerIssue(args: CreateTrackerIssueArgs): Promise<TrackerIssueRef> {
       const { state } = args;
@@ -189,7 +209,7 @@ export function createGitlabActivities(deps: GitlabDeps) {
         // Chosen before the search, so a retry that finds the issue reports the same warning.
         const choice = await templates.choose(state, BUILT_IN_BODY);
         const warning = choice.warning ? { warning: choice.warning } : {};
-        const existing = await findIssue(state.id);
+        const existing = mayHaveWritten(attempt(), args.mayHaveRun) ? await findIssue(state.id) : undefined;
         if (existing) return { iid: existing.iid, webUrl: existing.web_url, projectId: existing.project_id, ...warning };
         const issue = (await gitlab.Issues.create(project, issueTitle(state), {
           description: issueDescription(state, args.reason, args.slackThread, { template: choice.template }),
@@ -214,17 +234,13 @@ export function createGitlabActivities(deps: GitlabDeps) {
       try {
         // Read once, before writing: the note's mentions and the edit are both decided from this.
         const issue = (await gitlab.Issues.show(iid, { projectId: project })) as unknown as IssueJson & IssueSnapshot;
-        const notes = (await gitlab.IssueNotes.all(project, iid, RECENT_NOTES)) as unknown as NoteJson[];
-        // Only tierflow's own note counts as written: a person's note ending with a copied effect
-        // marker must not keep tierflow's (an escalation's mention of the owners, say) off the issue.
-        const me = await selfUser();
-        if (!notes.some((n) => !n.system && byTierflow(n, me) && hasEffectMarker(n.body, args.effectId))) {
+        if (!(mayHaveWritten(attempt(), args.mayHaveRun) && (await noteWritten(iid, args.effectId)))) {
           const cc = args.mentions ? { mentions: args.mentions } : { mentionOwners: args.event === 'escalated' && entersNewTier(issue, state) };
           const body = trackerNoteText(state, args.event, { effectId: args.effectId, note: args.note, ...cc, now: stateTime(state, now()) });
           await gitlab.IssueNotes.create(project, iid, body);
         }
         const edit = planTrackerEdit(issue, state);
-        const description = args.event === 'reassigned' ? await reassignedDescription(issue, state, me) : undefined;
+        const description = args.event === 'reassigned' ? await reassignedDescription(issue, state, await selfUser()) : undefined;
         if (!isNoop(edit) || description !== undefined) {
           await gitlab.Issues.edit(project, iid, {
             ...(edit.addLabels.length > 0 ? { addLabels: edit.addLabels.join(',') } : {}),

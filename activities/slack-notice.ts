@@ -1,18 +1,21 @@
 /**
  * The Slack notice activity (see `workflows/slack-notice.ts`): posts one notice written by our own
  * code, such as the redirect a direct message gets, once. The message carries metadata naming the
- * notice, and a retry first looks for it among the conversation's latest messages.
+ * notice, and a retry (attempt > 1) first looks for it among the conversation's latest messages; a
+ * first attempt posts at once.
  */
 import type { WebClient } from '@slack/web-api';
 
 import type { SlackNoticeInput } from '../contracts/slack-notice.js';
-import { classifySlackError } from './errors.js';
+import { activityAttempt, classifySlackError, mayHaveWritten } from './errors.js';
 
 /** What the notice activity is built from. */
 export interface SlackNoticeDeps {
   slack: WebClient;
   /** Channel id of `#it_help`, where people are sent. */
   helpChannel: string;
+  /** The running attempt, 1 on the first (default: the activity Context's `info.attempt`, 1 outside an activity). */
+  attempt?: () => number;
 }
 
 /** Metadata event type that marks tierflow's notices (payload `notice_id`). */
@@ -43,15 +46,21 @@ interface MessageLike {
 /** Builds the notice activity. */
 export function createSlackNoticeActivities(deps: SlackNoticeDeps) {
   const { slack, helpChannel } = deps;
+  const attempt = deps.attempt ?? activityAttempt;
+  /** Whether the conversation's latest messages hold the notice (an earlier attempt's). */
+  const posted = async (input: SlackNoticeInput): Promise<boolean> => {
+    const recent = await slack.conversations.history({ channel: input.channel, limit: 50, include_all_metadata: true });
+    return (
+      (recent.messages as MessageLike[] | undefined)?.some(
+        (m) => m.metadata?.event_type === NOTICE_EVENT_TYPE && m.metadata.event_payload?.notice_id === input.noticeId,
+      ) === true
+    );
+  };
   return {
     /** Posts the notice in its conversation unless an earlier attempt already did. */
     async postSlackNotice(input: SlackNoticeInput): Promise<void> {
       try {
-        const recent = await slack.conversations.history({ channel: input.channel, limit: 50, include_all_metadata: true });
-        const posted = (recent.messages as MessageLike[] | undefined)?.some(
-          (m) => m.metadata?.event_type === NOTICE_EVENT_TYPE && m.metadata.event_payload?.notice_id === input.noticeId,
-        );
-        if (posted) return;
+        if (mayHaveWritten(attempt()) && (await posted(input))) return;
         await slack.chat.postMessage({
           channel: input.channel,
           text: dmRedirectText(input.user, helpChannel),

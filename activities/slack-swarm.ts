@@ -9,10 +9,11 @@
  * - the name comes from the request id, so a retry's `name_taken` finds the channel among the
  *   public channels (`conversations.list`) and carries on in it, when our bot created it; a
  *   channel of that name someone else made (or an archived one) is left alone and the next name
- *   (`…-2`) is tried, the same sequence on every attempt;
+ *   (`…-2`) is tried, the same sequence on every attempt. A first attempt (without `mayHaveRun`)
+ *   made no channel yet: a taken name is someone else's, and the next name is tried at once;
  * - invitations ignore `already_in_channel`, and the topic is simply set again;
  * - the opening message carries metadata ({@link SWARM_EVENT_TYPE}, the request id) and is posted
- *   once (only messages of our bot count, see `slack-lookup.ts`).
+ *   once: a retry looks for it first (only messages of our bot count, see `slack-lookup.ts`).
  *
  * Bot scopes: `channels:manage` (create), `channels:write.invites` (invite), `channels:write.topic`
  * (topic), `channels:read` (find a channel by name), `usergroups:read` (groups and their members),
@@ -23,7 +24,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SLACK_API_ERROR } from '../contracts/failures.js';
 import type { RequestState } from '../domain/request.js';
 import { plainLine } from '../domain/text-safety.js';
-import { classifySlackError } from './errors.js';
+import { activityAttempt, classifySlackError, mayHaveWritten } from './errors.js';
 import { TIER_NAMES, truncate } from './event-text.js';
 import { defaultWarn, type SlackDeps } from './slack.js';
 import { createUsergroupDirectory, type GroupMembers } from './slack-groups.js';
@@ -46,6 +47,8 @@ export interface OpenSwarmChannelArgs {
   helpThread: string | null;
   /** URL of the tracker issue. */
   gitlabIssue: string | null;
+  /** An earlier run may have opened it (an effect carried across continue-as-new): look for it even on attempt 1. */
+  mayHaveRun?: boolean;
 }
 
 /** The swarm channel as created (or found again by a retry). */
@@ -162,6 +165,7 @@ export function createSlackSwarmActivities(deps: SlackDeps) {
   const { slack } = deps;
   const groups = deps.usergroups ?? createUsergroupDirectory(slack, deps.now ? { now: deps.now } : {});
   const warn = deps.warn ?? defaultWarn;
+  const attempt = deps.attempt ?? activityAttempt;
   const find = createMessageFinder(slack);
 
   /** A public channel by name, archived ones included; null when there is none. */
@@ -176,8 +180,8 @@ export function createSlackSwarmActivities(deps: SlackDeps) {
     return found ?? null;
   };
 
-  /** Creates the channel, or finds the one an earlier attempt created. */
-  const openChannel = async (state: RequestState): Promise<{ id: string; name: string }> => {
+  /** Creates the channel, or (when `look`) finds the one an earlier attempt created. */
+  const openChannel = async (state: RequestState, look: boolean): Promise<{ id: string; name: string }> => {
     const us = await find.me();
     for (let candidate = 0; candidate < NAME_CANDIDATES; candidate += 1) {
       const name = swarmChannelName(state.id, candidate);
@@ -188,6 +192,7 @@ export function createSlackSwarmActivities(deps: SlackDeps) {
       } catch (err) {
         if (errorCode(err) !== 'name_taken') throw err;
       }
+      if (!look) continue;
       const existing = await channelNamed(name);
       if (existing?.id && !existing.is_archived && us.userId !== null && existing.creator === us.userId) return { id: existing.id, name };
     }
@@ -232,8 +237,9 @@ export function createSlackSwarmActivities(deps: SlackDeps) {
      */
     async openSwarmChannel(args: OpenSwarmChannelArgs): Promise<SwarmChannelRef> {
       const { state } = args;
+      const look = mayHaveWritten(attempt(), args.mayHaveRun);
       try {
-        const { id: channel, name } = await openChannel(state);
+        const { id: channel, name } = await openChannel(state, look);
         const us = await find.me();
         const members = await groups.members(args.invite.groups);
         // Our bot is in the channel it created (inviting it is `cant_invite_self`).
@@ -246,7 +252,7 @@ export function createSlackSwarmActivities(deps: SlackDeps) {
 
         await slack.conversations.setTopic({ channel, topic: fitMrkdwn(`Crisis: ${summaryLine(state)}`, MAX_TOPIC) });
 
-        let ts = await find.inHistory(channel, carries(SWARM_EVENT_TYPE, 'request_id', state.id));
+        let ts = look ? await find.inHistory(channel, carries(SWARM_EVENT_TYPE, 'request_id', state.id)) : null;
         if (!ts) {
           const posted = await slack.chat.postMessage({
             channel,

@@ -4,7 +4,9 @@
  *
  * Every activity is idempotent under Temporal's retries, also after an "ambiguous" failure
  * (Slack posted, the answer was lost): every message carries message metadata naming what wrote
- * it, and a retry first looks for it.
+ * it, and a retry (attempt > 1, or `mayHaveRun`) first looks for it. A first attempt posts at once:
+ * reading history before every post would spend Slack's `conversations.history` limit (Tier 3,
+ * ~50 a minute) on posts that cannot be duplicates.
  * - The status message: `tierflow_request` with the request id, in the help channel's history
  *   (it is the thread's first message) or among the replies of the requester's own Slack message.
  * - A reply: `tierflow_effect` with the effect id, among the thread's replies; its mirror in a
@@ -19,7 +21,7 @@ import type { GuideLink } from '../domain/registry.js';
 import type { RequestEvent, RequestState } from '../domain/request.js';
 import type { RequestStatusView } from '../domain/status-view.js';
 import { EFFECT_EVENT_TYPE, THREAD_EVENT_TYPE } from '../contracts/slack-ids.js';
-import { classifySlackError } from './errors.js';
+import { activityAttempt, classifySlackError, mayHaveWritten } from './errors.js';
 import { stateTime } from './event-text.js';
 import { statusBlocks, statusText, type StatusMessageInput } from './slack-blocks.js';
 import { createUsergroupDirectory, type UsergroupDirectory } from './slack-groups.js';
@@ -37,6 +39,8 @@ export interface SlackDeps {
   usergroups?: UsergroupDirectory;
   /** Where a status message that can no longer be updated is reported (default: the activity's logger, else the console). */
   warn?: (message: string, meta: Record<string, unknown>) => void;
+  /** The running attempt, 1 on the first (default: the activity Context's `info.attempt`, 1 outside an activity). */
+  attempt?: () => number;
 }
 
 /** Where a request's thread and its status message are. */
@@ -60,6 +64,8 @@ export interface PostRequestThreadArgs {
   mentions: string[];
   /** The request's status at the time of posting (the workflow's `toStatusView`). */
   view: RequestStatusView;
+  /** An earlier run may have posted it (an effect carried across continue-as-new): look for it even on attempt 1. */
+  mayHaveRun?: boolean;
 }
 
 /** Arguments of `updateStatusMessage`. */
@@ -90,6 +96,8 @@ export interface PostThreadReplyArgs {
    * sees every status change. Absent or null: the thread only.
    */
   mirrorChannel?: string | null;
+  /** An earlier run may have posted it (an effect carried across continue-as-new): look for it even on attempt 1. */
+  mayHaveRun?: boolean;
 }
 
 /** `chat.update` answers for a status message that is gone or no longer ours to edit: nothing to retry. */
@@ -113,6 +121,7 @@ export function createSlackActivities(deps: SlackDeps) {
   const now = deps.now ?? Date.now;
   const groups = deps.usergroups ?? createUsergroupDirectory(slack, { now });
   const warn = deps.warn ?? defaultWarn;
+  const attempt = deps.attempt ?? activityAttempt;
 
   const find = createMessageFinder(slack);
   const isStatusOf = (state: RequestState) => carries(THREAD_EVENT_TYPE, 'request_id', state.id);
@@ -143,7 +152,8 @@ export function createSlackActivities(deps: SlackDeps) {
       const channel = slackChannel && slackTs ? slackChannel : helpChannel;
       try {
         const threadTs = slackChannel && slackTs ? slackTs : null;
-        let statusTs = threadTs ? await find.inThread(channel, threadTs, isStatusOf(state)) : await find.inHistory(helpChannel, isStatusOf(state));
+        const earlier = async () => (threadTs ? find.inThread(channel, threadTs, isStatusOf(state)) : find.inHistory(helpChannel, isStatusOf(state)));
+        let statusTs = mayHaveWritten(attempt(), args.mayHaveRun) ? await earlier() : null;
         if (!statusTs) {
           const [mentions, owners] = await Promise.all([groups.mentions(args.mentions), ownersOf(state)]);
           const input = { state, view: args.view, owners, guides: args.guides, shadowItOwner: args.shadowItOwner, mentions };
@@ -198,8 +208,9 @@ export function createSlackActivities(deps: SlackDeps) {
       const isEffect = carries(EFFECT_EVENT_TYPE, 'effect_id', args.effectId);
       const metadata = { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: args.effectId, request_id: state.id, event } };
       const text = (mentions: string[]) => replyText(state, event, { note: args.note, mentions, now: stateTime(state, now()) });
+      const look = mayHaveWritten(attempt(), args.mayHaveRun);
       try {
-        if (!(await find.inThread(args.channel, args.threadTs, isEffect))) {
+        if (!look || !(await find.inThread(args.channel, args.threadTs, isEffect))) {
           const mentions = await groups.mentions(args.mentions);
           await slack.chat.postMessage({
             channel: args.channel,
@@ -216,7 +227,7 @@ export function createSlackActivities(deps: SlackDeps) {
       const mirror = args.mirrorChannel;
       if (!mirror) return;
       try {
-        if (await find.inHistory(mirror, isEffect)) return;
+        if (look && (await find.inHistory(mirror, isEffect))) return;
         await slack.chat.postMessage({ channel: mirror, text: text([]), unfurl_links: false, unfurl_media: false, metadata });
       } catch (err) {
         const code = errorCode(err);

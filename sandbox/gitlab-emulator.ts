@@ -10,12 +10,15 @@
  * creates (issues, notes) is authored by its user, and what it closes is closed by its user. Unknown project → 404 `{ message: '404 Project Not Found' }`,
  * unknown issue → 404 `{ message: '404 Not found' }`, unknown issue template → 404
  * `{ message: '404 Template Not Found' }`, bad parameters → 400 `{ error }` or `{ message }`.
+ * With `rateLimits`, GitLab.com's limits on API calls, issue and note creation apply, with its
+ * headers and 429 answers (see `gitlab-rate-limits.ts`).
  */
 import { STATUS_CODES } from 'node:http';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { createEmulatorServer, paramsOf, requestUrl, type Failure, type RecordedCall } from './emulator-server.js';
+import { APPLICATION_LIMIT_BODY, createGitlabRateLimiter, type GitlabRateLimits } from './gitlab-rate-limits.js';
 import {
   addLabels,
   filterIssues,
@@ -29,6 +32,7 @@ import {
 } from './gitlab-store.js';
 
 export type { GitlabIssue, GitlabNote, GitlabProject, GitlabUser } from './gitlab-store.js';
+export type { GitlabRateLimits } from './gitlab-rate-limits.js';
 
 /** The Corporate Security issue tracker path used when no project is configured. */
 export const DEFAULT_GITLAB_PROJECT = 'gitlab-com/gl-security/corp/issue-tracker';
@@ -47,6 +51,11 @@ export interface GitlabEmulatorOptions {
    * `GET /projects/:id/templates/issues/:key` as `{ name, content }`.
    */
   issueTemplates?: Record<string, string>;
+  /**
+   * GitLab.com's rate limits (`true`), or those with a test's changes and clock; default off, so
+   * tests run at full speed. Sandbox mode turns them on.
+   */
+  rateLimits?: boolean | GitlabRateLimits;
 }
 
 /** A running GitLab emulator. */
@@ -69,7 +78,7 @@ export interface GitlabEmulator {
   tokenFor(username: string): string;
   /** Adds or replaces an issue template (null removes it) until the next `reset`. */
   setIssueTemplate(key: string, content: string | null): void;
-  /** Forgets issues, notes, calls and pending failures, and restores the configured templates (tokens of `tokenFor` stay valid). */
+  /** Forgets issues, notes, calls, pending failures and rate-limit counts, and restores the configured templates (tokens of `tokenFor` stay valid). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -99,6 +108,7 @@ const ids = (v: unknown): number[] =>
 const error = (status: number, text: string): Answer => json(status, { error: text });
 const message = (status: number, body: unknown): Answer => json(status, { message: body });
 const NOT_FOUND = error(404, '404 Not Found');
+const TOO_MANY = json(429, APPLICATION_LIMIT_BODY);
 const EDITABLE = ['title', 'description', 'labels', 'add_labels', 'remove_labels', 'state_event', 'assignee_ids', 'assignee_id', 'confidential'];
 
 /** The caller's token: `PRIVATE-TOKEN`, or `Authorization: Bearer`. */
@@ -125,6 +135,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
   const server = createEmulatorServer({ errorBody: (status) => ({ message: `${status} ${STATUS_CODES[status] ?? ''}`.trim() }) });
   const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now, opts.firstProjectId);
   const templates = new Map(Object.entries(opts.issueTemplates ?? {}));
+  const limiter = opts.rateLimits ? createGitlabRateLimiter(opts.rateLimits, opts.now ?? Date.now) : null;
 
   const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): Answer => {
     if (!EDITABLE.some((k) => p[k] !== undefined)) return error(400, `${EDITABLE.join(', ')} are missing, at least one parameter must be provided`);
@@ -180,6 +191,10 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     if (!request.url.startsWith('/api/v4/')) return;
     const token = tokenOf(request);
     if (!token || token === 'glpat-invalid') return send(reply, message(401, '401 Unauthorized'));
+    const throttle = limiter?.api(actorOf(request).id);
+    if (!throttle) return;
+    reply.headers(throttle.headers);
+    if (throttle.refused) return reply.code(429).type('text/plain').send('Retry later\n');
   });
   app.get('/api/v4/user', (request, reply) => send(reply, json(200, actorOf(request))));
   app.get(
@@ -200,8 +215,9 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       if (p.title === undefined) return error(400, 'title is missing');
       const invalid = validateTitle(p.title);
       if (invalid) return invalid;
-      const description = typeof p.description === 'string' ? p.description : null;
       const actor = actorOf(request);
+      if (limiter?.issueCreation(project.project.id, actor.id)) return TOO_MANY;
+      const description = typeof p.description === 'string' ? p.description : null;
       const fields = {
         title: String(p.title),
         description,
@@ -239,6 +255,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       if (p.body === undefined) return error(400, 'body is missing');
       if (typeof p.body !== 'string' || p.body.trim() === '') return message(400, { note: ["can't be blank"] });
       const actor = actorOf(request);
+      if (limiter?.noteCreation(actor.id)) return TOO_MANY;
       const { text, ran } = store.runQuickActions(issue, p.body, actor);
       // A note of quick actions only is not kept: GitLab answers 202 with what the commands did.
       if (ran.length > 0 && text.trim() === '')
@@ -284,6 +301,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       for (const [key, content] of Object.entries(opts.issueTemplates ?? {})) templates.set(key, content);
       store.reset();
       server.reset();
+      limiter?.reset();
     },
     close: () => server.close(),
   };

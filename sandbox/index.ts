@@ -1,14 +1,16 @@
 /**
  * Sandbox mode: the Slack and GitLab emulators started together, for tests and for running the
  * product without credentials, with a JSON summary of what they received (served at `GET /sandbox`).
+ * The emulators keep to Slack's and GitLab.com's published rate limits here, so what runs in the
+ * sandbox would keep to them in production too.
  */
 import type { SystemEntry } from '../domain/registry.js';
 import { type FailureKind, type RecordedCall } from './emulator-server.js';
 import { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator } from './gitlab-emulator.js';
 import { createSlackEmulator, type SlackChannel, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
 
-export { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator, type GitlabIssue } from './gitlab-emulator.js';
-export { createSlackEmulator, type SlackEmulator, type SlackMessage, type SlackUsergroupConfig } from './slack-emulator.js';
+export { createGitlabEmulator, DEFAULT_GITLAB_PROJECT, type GitlabEmulator, type GitlabIssue, type GitlabRateLimits } from './gitlab-emulator.js';
+export { createSlackEmulator, type SlackEmulator, type SlackMessage, type SlackRateLimits, type SlackUsergroupConfig } from './slack-emulator.js';
 export { type Failure, type FailureKind, type RecordedCall } from './emulator-server.js';
 
 /** Slack user groups served by default: the help desk tiers and one system-owner group. */
@@ -74,6 +76,8 @@ export interface SandboxOptions {
   channels?: SlackChannel[];
   /** Systems whose issue templates the tracker serves (see {@link sandboxIssueTemplates}); default none, so issues open with tierflow's built-in body. */
   systems?: readonly TemplatedSystem[];
+  /** Slack's and GitLab.com's published rate limits (default on; see `slack-rate-limits.ts`, `gitlab-rate-limits.ts`). */
+  rateLimits?: boolean;
 }
 
 /** One message as summarised in a snapshot. */
@@ -140,8 +144,10 @@ function callSummary(service: 'slack' | 'gitlab', call: RecordedCall): SandboxSn
  * app.get('/sandbox', () => sandbox.snapshot());
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const rateLimits = opts.rateLimits ?? true;
   const slack = await createSlackEmulator({
     port: opts.slackPort,
+    rateLimits,
     usergroups: opts.usergroups ?? DEFAULT_USERGROUPS,
     ...(opts.channels ? { channels: opts.channels } : {}),
   });
@@ -150,6 +156,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     gitlab = await createGitlabEmulator({
       port: opts.gitlabPort,
       projects: [opts.project ?? DEFAULT_GITLAB_PROJECT],
+      rateLimits,
       issueTemplates: sandboxIssueTemplates(opts.systems ?? []),
       ...(opts.gitlabProjectId ? { firstProjectId: opts.gitlabProjectId } : {}),
     });

@@ -8,13 +8,19 @@
  * user ids starting `UMISSING` → `user_not_found`. Channels made with `conversations.create` are
  * public, keep their members (their creator first) and topic, and refuse posts and invitations
  * from non-members (`not_in_channel`); configured channels have everyone in them.
+ *
+ * With `rateLimits`, each method keeps to its published tier and `chat.postMessage` to about one
+ * message a second per channel (see `slack-rate-limits.ts`): over it, HTTP 429 with `Retry-After`
+ * and `{ ok: false, error: 'ratelimited' }`, and the call is not performed.
  */
 import { createEmulatorServer, paramsOf, type Failure, type RecordedCall } from './emulator-server.js';
 import { answerAppLevelCall, startSocketModeServer, type SocketModeServer } from './slack-socket-mode.js';
 import { SlackStore, type SlackChannel, type SlackEphemeral, type SlackMessage, type SlackMetadata, type SlackThread, type SlackView } from './slack-store.js';
+import { createSlackRateLimiter, type SlackRateLimits } from './slack-rate-limits.js';
 import { registerViewerRoutes } from './slack-viewer-routes.js';
 
 export type { SlackChannel, SlackEphemeral, SlackMessage, SlackMetadata, SlackThread, SlackView } from './slack-store.js';
+export type { SlackRateLimits } from './slack-rate-limits.js';
 
 /** A user group served by `usergroups.list`. */
 export interface SlackUsergroupConfig {
@@ -45,6 +51,11 @@ export interface SlackEmulatorOptions {
   users?: SlackUserConfig[];
   /** Clock for message timestamps, in epoch ms (default `Date.now`). */
   now?: () => number;
+  /**
+   * Slack's published rate limits (`true`), or those with a test's changes and clock; default off,
+   * so tests run at full speed. Sandbox mode turns them on.
+   */
+  rateLimits?: boolean | SlackRateLimits;
 }
 
 /** A running Slack emulator. */
@@ -70,7 +81,7 @@ export interface SlackEmulator {
   readonly channels: SlackChannel[];
   /** A channel's (id or name) members as invited, a created channel's creator first. */
   members(channel: string): string[];
-  /** Forgets messages, calls and pending failures. */
+  /** Forgets messages, calls, pending failures and rate-limit counts. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -141,6 +152,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
   const workspace = 'https://tierflow-sandbox.slack.com/';
   const store = new SlackStore(opts.channels ?? [{ id: 'C0ITHELP', name: 'it_help' }], opts.now ?? Date.now);
   const usergroups = opts.usergroups ?? [];
+  const limiter = opts.rateLimits ? createSlackRateLimiter(opts.rateLimits, opts.now ?? Date.now) : null;
   let viewCounter = 0;
 
   const content = (p: Params): { text: string; blocks?: unknown[]; attachments?: unknown[]; metadata?: SlackMetadata } | string => {
@@ -187,6 +199,9 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     purpose: { value: '', creator: '', last_set: 0 },
     num_members: store.members(c.id).length,
   });
+
+  /** A channel's id for counting its posts: an id as it is (not registered), a name (`#it_help`) resolved. */
+  const channelKey = (ref: string | undefined): string | undefined => (ref && !/^[A-Z][A-Z0-9]+$/.test(ref) ? (store.channel(ref)?.id ?? ref) : ref);
 
   const ours: Poster = { user: botUserId, bot_id: 'B0TIERFLOW', app_id: 'A0TIERFLOW' };
   let poster: Poster = ours;
@@ -391,15 +406,19 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
   server.app.route<{ Params: { method: string } }>({
     method: ['GET', 'POST'],
     url: '/api/:method',
-    handler: (request) => {
+    handler: (request, reply) => {
       const name = request.params.method;
       const handle = Object.hasOwn(methods, name) ? methods[name] : undefined;
       if (!handle) return fail('unknown_method');
       const p: Params = paramsOf(request);
       const auth = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? str(p.token);
       if (!auth) return fail('not_authed');
-      if (auth.startsWith('xapp-')) return answerAppLevelCall(socketMode, name, auth, ours.app_id ?? 'A0TIERFLOW');
       if (auth === 'xoxb-invalid') return fail('invalid_auth');
+      // Limits count per method per app per workspace (one workspace here), after the token is known.
+      const app = auth.startsWith('xapp-') ? 'app-level' : (posterOf(auth, ours).app_id ?? 'A0UNKNOWN');
+      const retryAfter = limiter?.check({ method: name, app, channel: channelKey(str(p.channel)) }) ?? null;
+      if (retryAfter !== null) return reply.code(429).header('retry-after', String(retryAfter)).send(fail('ratelimited'));
+      if (auth.startsWith('xapp-')) return answerAppLevelCall(socketMode, name, auth, ours.app_id ?? 'A0TIERFLOW');
       const scope = SCOPES[name];
       if (auth === 'xoxb-missing-scope' && scope) return fail('missing_scope', { needed: scope, provided: 'identify' });
       poster = posterOf(auth, ours);
@@ -434,6 +453,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     reset() {
       store.reset();
       server.reset();
+      limiter?.reset();
     },
     socketMode,
     close: () => Promise.all([socketMode.close(), server.close()]).then(() => undefined),

@@ -33,6 +33,14 @@ describe('classifySlackError', () => {
     expect(classifySlackError(error, 'posting')).toMatchObject(expected);
   });
 
+  it('a 429 whose Retry-After the client could not read is still a retryable SlackRateLimited failure', () => {
+    const unreadable = new Error('Retry header did not contain a valid timeout (url: https://slack.com/api/chat.postMessage, retry-after header: soon)');
+    expect(classifySlackError(unreadable, 'posting')).toMatchObject({ type: SLACK_RATE_LIMITED, nonRetryable: false, nextRetryDelay: undefined });
+    expect(classifySlackError(new WebAPIRateLimitedError(Number.NaN), 'posting')).toMatchObject({ type: SLACK_RATE_LIMITED, nextRetryDelay: undefined });
+    const bug = new Error('Retry the header');
+    expect(classifySlackError(bug, 'posting')).toBe(bug);
+  });
+
   it('passes Temporal failures (cancellation) through unchanged', () => {
     const cancelled = new CancelledFailure('cancelled');
     expect(classifySlackError(cancelled, 'posting')).toBe(cancelled);
@@ -52,6 +60,16 @@ describe('classifyGitlabError', () => {
       gitlabError(429, { 'ratelimit-reset': String(NOW / 1000 + 45) }),
       { type: GITLAB_RATE_LIMITED, nextRetryDelay: 45_000 },
     ],
+    [
+      'a 429 with the API throttle used up (RateLimit-Remaining 0) and no Retry-After',
+      gitlabError(429, { 'ratelimit-remaining': '0', 'ratelimit-reset': String(NOW / 1000 + 20) }),
+      { type: GITLAB_RATE_LIMITED, nextRetryDelay: 20_000 },
+    ],
+    [
+      "a 429 of the issue creation limit, carrying the API throttle's headers with quota left",
+      gitlabError(429, { 'ratelimit-remaining': '1990', 'ratelimit-reset': String(NOW / 1000 + 5) }),
+      { type: GITLAB_RATE_LIMITED, nextRetryDelay: 60_000 },
+    ],
     ['a 401', gitlabError(401), { type: INTEGRATION_CONFIG_ERROR, nonRetryable: true }],
     ['a 403', gitlabError(403), { type: INTEGRATION_CONFIG_ERROR, nonRetryable: true }],
     ['a 503', gitlabError(503), { type: GITLAB_UNAVAILABLE, nonRetryable: false }],
@@ -64,8 +82,12 @@ describe('classifyGitlabError', () => {
     expect(failure).toMatchObject(expected);
   });
 
-  it('a 429 without any hint leaves the delay to the retry policy', () => {
-    expect((classifyGitlabError(gitlabError(429), 'listing issues', NOW) as ApplicationFailure).nextRetryDelay).toBeUndefined();
+  it("a 429 without any hint (GitLab's issue and note creation limits) waits out GitLab's one-minute window", () => {
+    expect(classifyGitlabError(gitlabError(429), 'creating an issue', NOW)).toMatchObject({
+      type: GITLAB_RATE_LIMITED,
+      nonRetryable: false,
+      nextRetryDelay: 60_000,
+    });
   });
 
   it('leaves an error of our own code as it is', () => {

@@ -57,7 +57,13 @@ beforeEach(() => {
   clock = Date.now();
   warnings = [];
   // A fresh set of activities per test: the template cache is per set.
-  gitlab = createGitlabActivities({ gitlab: it_.clients.gitlab, project: TRACKER, now: () => clock, warn: (message) => warnings.push(message) });
+  gitlab = createGitlabActivities({
+    gitlab: it_.clients.gitlab,
+    project: TRACKER,
+    now: () => clock,
+    warn: (message) => warnings.push(message),
+    attempt: it_.attempt,
+  });
 });
 
 const issue = () => it_.gitlabEmu.issues(TRACKER)[0]!;
@@ -130,7 +136,7 @@ describe('createTrackerIssue with issue templates', () => {
     const state = requestState({ tier: 3, type: 'change', system: OKTA_T });
     it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'ambiguous' });
     await failureOf(gitlab.createTrackerIssue({ state, reason: 'r', slackThread: null }));
-    const again = await gitlab.createTrackerIssue({ state, reason: 'r', slackThread: null });
+    const again = await it_.retry(() => gitlab.createTrackerIssue({ state, reason: 'r', slackThread: null }));
     expect(it_.gitlabEmu.issues(TRACKER)).toHaveLength(1);
     expect(again.warning).toMatch(/^issue template corpsys-okta-sso not found/);
   });
@@ -191,7 +197,7 @@ describe('syncTrackerIssue: reassigning rewrites the description for the new sys
     expect(grace).toBeTruthy();
     expect(assignees()).toEqual(['okta-owner-1', 'okta-owner-2', 'grace']);
     await gitlab.syncTrackerIssue(args);
-    await gitlab.syncTrackerIssue(args);
+    await it_.retry(() => gitlab.syncTrackerIssue(args));
     expect(assignees()).toEqual(['grace', 'google-owner']);
     expect(calls('PUT', /\/issues\/\d+$/)).toHaveLength(1);
     expect(notes(iid).filter((n) => n.author.username === 'tierflow-bot')).toHaveLength(1);
@@ -200,7 +206,7 @@ describe('syncTrackerIssue: reassigning rewrites the description for the new sys
   it('the issue is still found by its marker after the rewrite (a retried create adopts it)', async () => {
     const { state, iid, args } = await reassigned();
     await gitlab.syncTrackerIssue(args);
-    const again = await gitlab.createTrackerIssue({ state: args.state, reason: 'x', slackThread: null });
+    const again = await it_.retry(() => gitlab.createTrackerIssue({ state: args.state, reason: 'x', slackThread: null }));
     expect(again.iid).toBe(iid);
     expect(issue().description).toContain(`tierflow-request: ${state.id}`);
   });

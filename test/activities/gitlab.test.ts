@@ -1,7 +1,8 @@
 /**
  * The GitLab activities through the real `@gitbeaker/rest` client as `buildClients` makes it (one
- * attempt per call) against the GitLab emulator. A retry is a second call of the same activity
- * function, as Temporal makes it after the first attempt failed.
+ * attempt per call) against the GitLab emulator. A retry is another call of the same activity
+ * function at attempt 2+ (`it_.retry`), as Temporal makes it after the first attempt failed; a
+ * first attempt writes without searching.
  */
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ describe('createTrackerIssue', () => {
     // The client made one attempt: gitbeaker's default requester would have re-sent the 502'd create.
     expect(calls('POST', /\/issues$/)).toHaveLength(1);
 
-    const ref = await openIssue(state);
+    const ref = await it_.retry(() => openIssue(state));
     expect(issues()).toHaveLength(1);
     expect(ref).toMatchObject({ iid: issues()[0]?.iid, webUrl: issues()[0]?.web_url, projectId: projectId() });
     expect(calls('POST', /\/issues$/)).toHaveLength(1);
@@ -52,7 +53,7 @@ describe('createTrackerIssue', () => {
     const state = requestState({ tier: 3 });
     it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'ambiguous', answer: 'drop' });
     expect(await failureOf(openIssue(state))).toMatchObject({ type: GITLAB_UNAVAILABLE, nonRetryable: false });
-    await openIssue(state);
+    await it_.retry(() => openIssue(state));
     expect(issues()).toHaveLength(1);
   });
 
@@ -60,7 +61,8 @@ describe('createTrackerIssue', () => {
     const twelve = requestState({ id: 'REQ-PREFIX-12', tier: 3 });
     const one = requestState({ id: 'REQ-PREFIX-1', tier: 3 });
     const first = await openIssue(twelve);
-    const second = await openIssue(one);
+    // A retry: it searches, and GitLab's search finds REQ-PREFIX-12's issue for REQ-PREFIX-1.
+    const second = await it_.retry(() => openIssue(one));
     expect(second.iid).not.toBe(first.iid);
     expect(issues()).toHaveLength(2);
   });
@@ -86,7 +88,7 @@ describe('createTrackerIssue', () => {
     const planted = await mallory().Issues.create(TRACKER, `[${state.id}] Locked out of Okta`, {
       description: `Looks legit\n\n<!-- ${requestMarker(state.id)} -->`,
     });
-    const ref = await openIssue(state);
+    const ref = await it_.retry(() => openIssue(state));
     expect(ref.iid).not.toBe(planted.iid);
     expect(issues().map((i) => [i.iid, i.author.username])).toEqual([
       [planted.iid, 'mallory'],
@@ -98,21 +100,36 @@ describe('createTrackerIssue', () => {
     const state = requestState({ tier: 3 });
     const first = await openIssue(state);
     await mallory().Issues.create(TRACKER, 'copy', { description: issues()[0]!.description! });
-    const again = await openIssue(state);
+    const again = await it_.retry(() => openIssue(state));
     expect(again.iid).toBe(first.iid);
     expect(issues()).toHaveLength(2);
   });
 
-  it("asks GitLab who tierflow's user is once per set of activities", async () => {
+  it("asks GitLab who tierflow's user is once per set of activities, and only when a retry searches", async () => {
     const { gitlab } = it_.withTokens({});
-    for (let n = 0; n < 2; n += 1) await gitlab.createTrackerIssue({ state: requestState({ tier: 3 }), reason: 'x', slackThread: null });
+    await gitlab.createTrackerIssue({ state: requestState({ tier: 3 }), reason: 'x', slackThread: null });
+    expect(calls('GET', /\/user$/)).toHaveLength(0);
+    for (let n = 0; n < 2; n += 1) await it_.retry(() => gitlab.createTrackerIssue({ state: requestState({ tier: 3 }), reason: 'x', slackThread: null }));
     expect(calls('GET', /\/user$/)).toHaveLength(1);
-    expect(issues()).toHaveLength(2);
+    expect(issues()).toHaveLength(3);
   });
 
-  it('double-checks a search miss among the issues created in the last day before creating', async () => {
+  it('a first attempt creates the issue without searching; mayHaveRun searches on attempt 1 too and finds the earlier issue', async () => {
+    const state = requestState({ tier: 3 });
+    it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'ambiguous' });
+    await failureOf(openIssue(state));
+    expect(calls('GET', /\/issues$/)).toHaveLength(0);
+    expect(calls('POST', /\/issues$/)).toHaveLength(1);
+
+    const ref = await it_.gitlab.createTrackerIssue({ state, reason: 'r', slackThread: null, mayHaveRun: true });
+    expect(calls('GET', /\/issues$/)).toHaveLength(1);
+    expect(ref.iid).toBe(issues()[0]?.iid);
+    expect(issues()).toHaveLength(1);
+  });
+
+  it('a retry double-checks a search miss among the issues created in the last day before creating', async () => {
     const at = Date.now();
-    await openIssue(requestState({ tier: 3 }));
+    await it_.retry(() => openIssue(requestState({ tier: 3 })));
     const lists = calls('GET', /\/issues$/).map((c) => c.query);
     expect(lists).toHaveLength(2);
     expect(lists[0]).toMatchObject({ in: 'description' });
@@ -146,14 +163,14 @@ describe('createTrackerIssue', () => {
   });
 
   it('turns a 429 into GitlabRateLimited with Retry-After as the next retry delay', async () => {
-    it_.gitlabEmu.failNext('GET /api/v4/projects', { kind: 'rate_limit', retryAfterSeconds: 30 });
+    it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'rate_limit', retryAfterSeconds: 30 });
     const failure = await failureOf(openIssue(requestState({ tier: 3 })));
     expect(failure).toMatchObject({ type: GITLAB_RATE_LIMITED, nonRetryable: false, nextRetryDelay: 30_000 });
     expect(it_.gitlabEmu.calls).toHaveLength(1);
   });
 
   it('turns a 502 into one retryable failure, not ten silent retries', async () => {
-    it_.gitlabEmu.failNext('GET /api/v4/projects', { kind: 'server_error', status: 502 });
+    it_.gitlabEmu.failNext('POST /api/v4/projects', { kind: 'server_error', status: 502 });
     expect(await failureOf(openIssue(requestState({ tier: 3 })))).toMatchObject({ type: GITLAB_UNAVAILABLE, nonRetryable: false });
     expect(it_.gitlabEmu.calls).toHaveLength(1);
   });
@@ -179,22 +196,38 @@ describe('syncTrackerIssue', () => {
     const args = { iid, effectId: `${state.id}#7`, state, event: 'comment' as const, note: 'Tried again, still locked.' };
     it_.gitlabEmu.failNext(`POST /api/v4/projects/${TRACKER}/issues/${iid}/notes`, { kind: 'ambiguous' });
     expect(await failureOf(it_.gitlab.syncTrackerIssue(args))).toMatchObject({ type: GITLAB_UNAVAILABLE });
-    await it_.gitlab.syncTrackerIssue(args);
-    await it_.gitlab.syncTrackerIssue(args);
+    await it_.retry(() => it_.gitlab.syncTrackerIssue(args));
+    await it_.retry(() => it_.gitlab.syncTrackerIssue(args), 3);
     expect(notes(iid)).toHaveLength(1);
     expect(notes(iid)[0]?.body).toBe(`**Comment**\n\n> Tried again, still locked.\n\n<!-- tierflow-effect: ${state.id}#7 -->`);
+  });
+
+  it('a first attempt adds its note without listing the notes; mayHaveRun lists them on attempt 1 and adds nothing twice', async () => {
+    const { state, iid } = await issueFor({});
+    const args = { iid, effectId: `${state.id}#7`, state, event: 'comment' as const, note: 'Still locked.' };
+    it_.gitlabEmu.failNext(`POST /api/v4/projects/${TRACKER}/issues/${iid}/notes`, { kind: 'ambiguous', answer: 'drop' });
+    await failureOf(it_.gitlab.syncTrackerIssue(args));
+    expect(calls('GET', /\/notes$/)).toHaveLength(0);
+
+    await it_.gitlab.syncTrackerIssue({ ...args, mayHaveRun: true });
+    expect(calls('GET', /\/notes$/)).toHaveLength(1);
+    expect(notes(iid)).toHaveLength(1);
   });
 
   it("a person's note ending with a copy of the effect's marker does not keep tierflow's note off the issue", async () => {
     const { state, iid } = await issueFor({});
     const effectId = `${state.id}#3`;
     await mallory().IssueNotes.create(TRACKER, iid, `nothing to see\n\n${effectMarker(effectId)}`);
-    await it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' });
+    // A retry, so it looks among the notes first: the person's note must not count as tierflow's.
+    await it_.retry(() => it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' }));
     const written = notes(iid).filter((n) => n.author.username === 'tierflow-bot');
     expect(written).toHaveLength(1);
     expect(written[0]?.body).toContain('cc @gitlab-com/gl-security/corp/sys/okta');
     // And tierflow's own note still makes a retry a no-op.
-    await it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' });
+    await it_.retry(
+      () => it_.gitlab.syncTrackerIssue({ iid, effectId, state: { ...state, tier: 4 }, event: 'escalated', note: 'Tier 3 resolution breached' }),
+      3,
+    );
     expect(notes(iid)).toHaveLength(2);
   });
 
@@ -231,7 +264,7 @@ describe('syncTrackerIssue', () => {
   it('edits nothing when the issue already matches (a retry after the edit went through)', async () => {
     const { state, iid } = await issueFor({});
     await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#8`, state, event: 'acknowledged' });
-    await it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#8`, state, event: 'acknowledged' });
+    await it_.retry(() => it_.gitlab.syncTrackerIssue({ iid, effectId: `${state.id}#8`, state, event: 'acknowledged' }));
     expect(calls('PUT', /\/issues\/\d+$/)).toHaveLength(0);
     expect(notes(iid)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 /**
  * The Slack notice activity through the real `@slack/web-api` client against the Slack emulator.
- * A retry is a second call of the same activity function, as Temporal makes it.
+ * A retry is another call of the same activity function at attempt 2+, as Temporal makes it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -13,8 +13,14 @@ import { failureOf } from './support/fixtures.js';
 
 let emu: SlackEmulator;
 const notice = (noticeId = 'Ev0DM1') => ({ kind: 'dm_redirect' as const, channel: 'D0DIRECT1', user: 'U0ADA0001', noticeId });
-const activities = (token = 'xoxb-test') =>
-  createSlackNoticeActivities({ slack: buildClients(emulatorSettings({ slackToken: token, slackApiUrl: emu.url })).slack, helpChannel: 'C0ITHELP' });
+const activities = (token = 'xoxb-test', attempt = 1) =>
+  createSlackNoticeActivities({
+    slack: buildClients(emulatorSettings({ slackToken: token, slackApiUrl: emu.url })).slack,
+    helpChannel: 'C0ITHELP',
+    attempt: () => attempt,
+  });
+const retry = (attempt = 2) => activities('xoxb-test', attempt);
+const historyReads = () => emu.calls.filter((c) => c.path.endsWith('conversations.history'));
 
 beforeAll(async () => {
   emu = await createSlackEmulator();
@@ -23,9 +29,11 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 describe('postSlackNotice', () => {
-  it('posts the redirect once, mentioning the person and the help channel', async () => {
+  it('posts the redirect once, mentioning the person and the help channel; only the retry reads the history', async () => {
     await activities().postSlackNotice(notice());
-    await activities().postSlackNotice(notice());
+    expect(historyReads()).toHaveLength(0);
+    await retry().postSlackNotice(notice());
+    expect(historyReads()).toHaveLength(1);
     const posted = emu.messages.filter((m) => m.channel === 'D0DIRECT1');
     expect(posted).toHaveLength(1);
     expect(posted[0]!.text).toBe(dmRedirectText('U0ADA0001', 'C0ITHELP'));
@@ -35,8 +43,8 @@ describe('postSlackNotice', () => {
   it('posts once after an ambiguous failure (posted, answer lost), and again for another event', async () => {
     emu.failNext('chat.postMessage', { kind: 'ambiguous' });
     expect(await failureOf(activities().postSlackNotice(notice()))).toMatchObject({ type: SLACK_UNAVAILABLE });
-    await activities().postSlackNotice(notice());
-    await activities().postSlackNotice(notice('Ev0DM2'));
+    await retry().postSlackNotice(notice());
+    await retry().postSlackNotice(notice('Ev0DM2'));
     expect(emu.messages.filter((m) => m.channel === 'D0DIRECT1').map((m) => m.metadata?.event_payload.notice_id)).toEqual(['Ev0DM1', 'Ev0DM2']);
   });
 

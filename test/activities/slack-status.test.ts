@@ -100,7 +100,7 @@ describe('postRequestThread: the status message', () => {
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
     expect(await failureOf(it_.slack.postRequestThread(postArgs(state)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
 
-    const ref = await it_.slack.postRequestThread(postArgs(state));
+    const ref = await it_.retry(() => it_.slack.postRequestThread(postArgs(state)));
     expect(it_.slackEmu.messages).toHaveLength(1);
     expect(ref.statusTs).toBe(it_.slackEmu.messages[0]?.ts);
     expect(buttons(it_.slackEmu.messages[0])).toHaveLength(5);
@@ -114,8 +114,8 @@ describe('postRequestThread: the status message', () => {
 
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
     expect(await failureOf(it_.slack.postRequestThread(postArgs(state)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
-    const ref = await it_.slack.postRequestThread(postArgs(state));
-    const again = await it_.slack.postRequestThread(postArgs(state));
+    const ref = await it_.retry(() => it_.slack.postRequestThread(postArgs(state)));
+    const again = await it_.retry(() => it_.slack.postRequestThread(postArgs(state)), 3);
 
     const threads = it_.slackEmu.threads(HELP_CHANNEL);
     expect(threads).toHaveLength(1);

@@ -2,7 +2,7 @@
  * A crisis's swarm channel through the real `@slack/web-api` client (as `buildClients` makes it)
  * against the Slack emulator: the channel, who is invited, the topic and the opening message, and
  * that retries after lost answers, a name someone else took, hostile text and a missing scope all
- * end as they should. A retry is a second call of the activity, as Temporal makes it.
+ * end as they should. A retry is another call of the activity at attempt 2+, as Temporal makes it.
  */
 import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,8 @@ const argsFor = (state: RequestState, overrides: Partial<OpenSwarmChannelArgs> =
 });
 const swarm = (deps: Partial<Parameters<typeof createSlackSwarmActivities>[0]> = {}) =>
   createSlackSwarmActivities({ slack: client, helpChannel: HELP_CHANNEL, warn: () => undefined, ...deps });
+/** The activity at attempt `n` (a retry when n > 1). */
+const attempt = (n: number) => swarm({ attempt: () => n });
 const openers = (channel: string) => emu.threads(channel).filter((t) => t.parent.metadata?.event_type === SWARM_EVENT_TYPE);
 const calls = (method: string) => emu.calls.filter((c) => c.path.endsWith(method));
 
@@ -95,10 +97,10 @@ describe('openSwarmChannel', () => {
     expect(emu.channels.filter((c) => c.creator)).toHaveLength(1);
 
     emu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
-    expect(await failureOf(swarm().openSwarmChannel(argsFor(state)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+    expect(await failureOf(attempt(2).openSwarmChannel(argsFor(state)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
 
-    const ref = await swarm().openSwarmChannel(argsFor(state));
-    const again = await swarm().openSwarmChannel(argsFor(state));
+    const ref = await attempt(3).openSwarmChannel(argsFor(state));
+    const again = await attempt(4).openSwarmChannel(argsFor(state));
     expect(again).toEqual(ref);
     expect(emu.channels.filter((c) => c.creator)).toEqual([expect.objectContaining({ id: ref.channel, name: swarmChannelName(state.id) })]);
     expect(openers(ref.channel)).toHaveLength(1);
@@ -114,15 +116,31 @@ describe('openSwarmChannel', () => {
     const archived = (await client.conversations.create({ name: 'crisis-req-api-42-2' })).channel!;
     emu.channels.find((c) => c.id === archived.id)!.archived = true;
 
+    // A first attempt made no channel yet: taken names are someone else's, skipped without a lookup.
     const ref = await swarm().openSwarmChannel(argsFor(state));
     expect(ref.name).toBe('crisis-req-api-42-3');
+    expect(calls('conversations.list')).toHaveLength(0);
     expect(emu.members('crisis-req-api-42')).toEqual(['U0MALLORY']);
     expect(emu.channels.find((c) => c.name === 'crisis-req-api-42')?.topic).toBeUndefined();
     expect(emu.threads(archived.id!)).toEqual([]);
 
-    const retried = await swarm().openSwarmChannel(argsFor(state));
+    const retried = await attempt(2).openSwarmChannel(argsFor(state));
     expect(retried).toEqual(ref);
     expect(emu.channels.filter((c) => c.name.startsWith('crisis-req-api-42'))).toHaveLength(3);
+    expect(openers(ref.channel)).toHaveLength(1);
+  });
+
+  it('a first attempt reads no history; mayHaveRun looks on attempt 1 and carries on in the channel and its opening message', async () => {
+    const state = crisis();
+    emu.failNext('chat.postMessage', { kind: 'ambiguous' });
+    await failureOf(swarm().openSwarmChannel(argsFor(state)));
+    expect(calls('conversations.history')).toHaveLength(0);
+    expect(calls('conversations.list')).toHaveLength(0);
+
+    const ref = await swarm().openSwarmChannel({ ...argsFor(state), mayHaveRun: true });
+    expect(calls('conversations.list').length).toBeGreaterThanOrEqual(1);
+    expect(calls('conversations.history')).toHaveLength(1);
+    expect(emu.channels.filter((c) => c.creator)).toEqual([expect.objectContaining({ id: ref.channel, name: swarmChannelName(state.id) })]);
     expect(openers(ref.channel)).toHaveLength(1);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The Slack activities through the real `@slack/web-api` client (as `buildClients` makes it)
- * against the Slack emulator. A retry is a second call of the same activity function, as Temporal
- * makes it after the first attempt failed.
+ * against the Slack emulator. A retry is another call of the same activity function at attempt 2+
+ * (`it_.retry`), as Temporal makes it after the first attempt failed; a first attempt posts
+ * without reading history.
  */
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ describe('postRequestThread', () => {
     const first = await failureOf(it_.slack.postRequestThread(threadArgs(state)));
     expect(first).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
 
-    const thread = await it_.slack.postRequestThread(threadArgs(state));
+    const thread = await it_.retry(() => it_.slack.postRequestThread(threadArgs(state)));
     const threads = it_.slackEmu.threads(HELP_CHANNEL);
     expect(threads).toHaveLength(1);
     expect(thread).toMatchObject({ channel: HELP_CHANNEL, ts: threads[0]?.parent.ts, statusTs: threads[0]?.parent.ts });
@@ -64,7 +65,7 @@ describe('postRequestThread', () => {
     // Newest first: 250 newer messages, ours, 300 older ones: ours is on page 2 of 3.
     it_.slackEmu.messages.push(...chatter(4_000_000_000, 250), ...chatter(1_000_000_000, 300));
     const before = historyCalls().length;
-    const found = await it_.slack.postRequestThread(threadArgs(state));
+    const found = await it_.retry(() => it_.slack.postRequestThread(threadArgs(state)));
     expect(found.ts).toBe(posted?.ts);
     const reads = historyCalls().slice(before);
     expect(reads.map((c) => (c.body as Record<string, string>).limit)).toEqual(['200', '200']);
@@ -73,7 +74,7 @@ describe('postRequestThread', () => {
     // 1,050 newer messages: beyond the 1,000 read, so the earlier post is not found and a new one is made.
     it_.slackEmu.messages.push(...chatter(4_000_000_250, 800));
     const again = historyCalls().length;
-    const reposted = await it_.slack.postRequestThread(threadArgs(state));
+    const reposted = await it_.retry(() => it_.slack.postRequestThread(threadArgs(state)), 3);
     expect(historyCalls().length - again).toBe(5);
     expect(reposted.ts).not.toBe(posted?.ts);
   });
@@ -103,8 +104,8 @@ describe('postThreadReply', () => {
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
     expect(await failureOf(it_.slack.postThreadReply(args))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
 
-    await it_.slack.postThreadReply(args);
-    await it_.slack.postThreadReply(args);
+    await it_.retry(() => it_.slack.postThreadReply(args));
+    await it_.retry(() => it_.slack.postThreadReply(args), 3);
     const posted = replies(thread.ts);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.metadata).toEqual({
@@ -138,8 +139,9 @@ describe('postThreadReply', () => {
       note: 'breach',
       mentions: ['corpsec-engineers'],
     };
-    await it_.slack.postThreadReply(args);
-    await it_.slack.postThreadReply(args);
+    // Both calls are retries, so both look first: the forged reply must not count as ours.
+    await it_.retry(() => it_.slack.postThreadReply(args));
+    await it_.retry(() => it_.slack.postThreadReply(args), 3);
     const ours = replies(thread.ts).filter((m) => m.bot_id === 'B0TIERFLOW');
     expect(ours).toHaveLength(1);
     expect(ours[0]?.text).toContain('Escalated');
@@ -153,23 +155,26 @@ describe('postThreadReply', () => {
       text: 'fake',
       metadata: { event_type: THREAD_EVENT_TYPE, event_payload: { request_id: state.id } },
     });
-    const thread = await it_.slack.postRequestThread(threadArgs(state));
+    const thread = await it_.retry(() => it_.slack.postRequestThread(threadArgs(state)));
     const parent = it_.slackEmu.threads(HELP_CHANNEL).find((t) => t.parent.ts === thread.ts)?.parent;
     expect(parent?.bot_id).toBe('B0TIERFLOW');
     expect(it_.slackEmu.threads(HELP_CHANNEL)).toHaveLength(2);
   });
 
-  it('still posts when the thread cannot be read (its first message was deleted)', async () => {
+  it('still posts when a retry cannot read the thread (its first message was deleted)', async () => {
     const state = requestState();
-    await it_.slack.postThreadReply({
-      channel: HELP_CHANNEL,
-      threadTs: '1700000000.000100',
-      effectId: `${state.id}#1`,
-      state,
-      event: 'comment',
-      note: 'hello',
-      mentions: [],
-    });
+    await it_.retry(() =>
+      it_.slack.postThreadReply({
+        channel: HELP_CHANNEL,
+        threadTs: '1700000000.000100',
+        effectId: `${state.id}#1`,
+        state,
+        event: 'comment',
+        note: 'hello',
+        mentions: [],
+      }),
+    );
+    expect(it_.slackEmu.calls.filter((c) => c.path.endsWith('conversations.replies'))).toHaveLength(1);
     expect(it_.slackEmu.messages.filter((m) => m.thread_ts === '1700000000.000100')).toHaveLength(1);
   });
 
@@ -195,7 +200,9 @@ describe('postThreadReply', () => {
     const { state, thread } = await openThread();
     it_.slackEmu.failNext('conversations.replies', { kind: 'rate_limit', retryAfterSeconds: 7 });
     const failure = await failureOf(
-      it_.slack.postThreadReply({ channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#9`, state, event: 'resumed', mentions: [] }),
+      it_.retry(() =>
+        it_.slack.postThreadReply({ channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#9`, state, event: 'resumed', mentions: [] }),
+      ),
     );
     expect(failure).toMatchObject({ type: SLACK_RATE_LIMITED, nonRetryable: false, nextRetryDelay: 7000 });
     expect(replies(thread.ts)).toHaveLength(0);
@@ -248,9 +255,9 @@ describe('postThreadReply with a swarm channel (mirror)', () => {
     expect(mirrored()).toHaveLength(0);
 
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
-    expect(await failureOf(it_.slack.postThreadReply(args))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
-    await it_.slack.postThreadReply(args);
-    await it_.slack.postThreadReply(args);
+    expect(await failureOf(it_.retry(() => it_.slack.postThreadReply(args)))).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
+    await it_.retry(() => it_.slack.postThreadReply(args), 3);
+    await it_.retry(() => it_.slack.postThreadReply(args), 4);
     expect(replies(thread.ts)).toHaveLength(1);
     expect(mirrored()).toHaveLength(1);
 
@@ -265,7 +272,7 @@ describe('postThreadReply with a swarm channel (mirror)', () => {
     it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
     await failureOf(it_.slack.postThreadReply(args));
     expect(mirrored()).toHaveLength(0);
-    await it_.slack.postThreadReply(args);
+    await it_.retry(() => it_.slack.postThreadReply(args));
     expect(replies(thread.ts)).toHaveLength(1);
     expect(mirrored()).toHaveLength(1);
   });
@@ -275,7 +282,7 @@ describe('postThreadReply with a swarm channel (mirror)', () => {
     const args = mirrorArgs(state, thread);
     const forger = new WebClient('xoxb-other-app-token', { slackApiUrl: it_.slackEmu.url, retryConfig: { retries: 0 } });
     await forger.chat.postMessage({ channel: SWARM, text: 'fake', metadata: { event_type: EFFECT_EVENT_TYPE, event_payload: { effect_id: args.effectId } } });
-    await it_.slack.postThreadReply(args);
+    await it_.retry(() => it_.slack.postThreadReply(args));
     expect(mirrored().filter((m) => m.bot_id === 'B0TIERFLOW')).toHaveLength(1);
   });
 
@@ -296,12 +303,61 @@ describe('postThreadReply with a swarm channel (mirror)', () => {
     const args = mirrorArgs(state, thread);
     await it_.slack.postThreadReply({ ...args, mirrorChannel: undefined });
     it_.slackEmu.failNext('chat.postMessage', { kind: 'server_error', status: 503 });
-    const failure = await failureOf(it_.slack.postThreadReply(args));
+    const failure = await failureOf(it_.retry(() => it_.slack.postThreadReply(args)));
     expect(failure).toMatchObject({ type: SLACK_UNAVAILABLE, nonRetryable: false });
     expect(failure.message).toContain('swarm channel');
-    await it_.slack.postThreadReply(args);
+    await it_.retry(() => it_.slack.postThreadReply(args), 3);
     expect(replies(thread.ts)).toHaveLength(1);
     expect(mirrored()).toHaveLength(1);
+  });
+});
+
+describe('looking for an earlier attempt only when one may have posted', () => {
+  const lookups = () => it_.slackEmu.calls.filter((c) => /\/conversations\.(history|replies)$/.test(c.path)).map((c) => c.path);
+
+  it('a first attempt posts the thread, a reply and its mirror without reading history or replies', async () => {
+    const state = requestState();
+    const thread = await it_.slack.postRequestThread(threadArgs(state));
+    const fromSlack = requestState({ links: { ...state.links, slackChannel: HELP_CHANNEL, slackTs: thread.ts } });
+    await it_.slack.postRequestThread(threadArgs(fromSlack));
+    await it_.slack.postThreadReply({
+      channel: thread.channel,
+      threadTs: thread.ts,
+      effectId: `${state.id}#2`,
+      state,
+      event: 'comment',
+      note: 'hi',
+      mentions: [],
+      mirrorChannel: 'C0SWARM002',
+    });
+    expect(lookups()).toEqual([]);
+    expect(replies(thread.ts)).toHaveLength(2);
+    expect(it_.slackEmu.threads('C0SWARM002')).toHaveLength(1);
+  });
+
+  it('a retry reads before posting: the thread’s replies for a reply, the swarm channel’s history for its mirror', async () => {
+    const { state, thread } = await openThread();
+    const args = { channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#2`, state, event: 'comment' as const, mentions: [] };
+    it_.slackEmu.reset();
+    await it_.retry(() => it_.slack.postThreadReply({ ...args, mirrorChannel: 'C0SWARM003' }));
+    expect(lookups()).toEqual(['/api/conversations.replies', '/api/conversations.history']);
+  });
+
+  it('mayHaveRun looks on attempt 1 too (an effect run again after continue-as-new) and posts nothing twice', async () => {
+    const state = requestState();
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous' });
+    await failureOf(it_.slack.postRequestThread(threadArgs(state)));
+    const thread = await it_.slack.postRequestThread({ ...threadArgs(state), mayHaveRun: true });
+    expect(it_.slackEmu.threads(HELP_CHANNEL)).toHaveLength(1);
+
+    const reply = { channel: thread.channel, threadTs: thread.ts, effectId: `${state.id}#2`, state, event: 'comment' as const, mentions: [] };
+    it_.slackEmu.failNext('chat.postMessage', { kind: 'ambiguous', answer: 'drop' });
+    await failureOf(it_.slack.postThreadReply({ ...reply, mirrorChannel: 'C0SWARM004' }));
+    await it_.slack.postThreadReply({ ...reply, mirrorChannel: 'C0SWARM004', mayHaveRun: true });
+    expect(replies(thread.ts)).toHaveLength(1);
+    expect(it_.slackEmu.threads('C0SWARM004')).toHaveLength(1);
+    expect(lookups()).toContain('/api/conversations.history');
+    expect(lookups()).toContain('/api/conversations.replies');
   });
 });
 
@@ -312,10 +368,12 @@ describe('configuration errors', () => {
     expect(failure.message).toMatch(/invalid_auth: the bot token is not valid: check SLACK_BOT_TOKEN/);
   });
 
-  it('a missing scope names the scope to add', async () => {
+  it('a missing scope names the scope to add: usergroups:read for the mentions, channels:history for a retry’s lookup', async () => {
     const failure = await failureOf(it_.withTokens({ slack: 'xoxb-missing-scope' }).slack.postRequestThread(threadArgs()));
     expect(failure).toMatchObject({ type: INTEGRATION_CONFIG_ERROR, nonRetryable: true });
-    expect(failure.message).toContain('needs channels:history');
+    expect(failure.message).toContain('needs usergroups:read');
+    const retried = await failureOf(it_.retry(() => it_.withTokens({ slack: 'xoxb-missing-scope' }).slack.postRequestThread(threadArgs())));
+    expect(retried.message).toContain('needs channels:history');
   });
 
   it.each([

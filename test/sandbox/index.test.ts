@@ -89,6 +89,33 @@ describe('sandbox', () => {
     }
   });
 
+  it("keeps to Slack's and GitLab.com's rate limits, unless told not to", async () => {
+    const postSix = async (url: string) => {
+      const slack = new WebClient('xoxb-test', { slackApiUrl: url, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      const results = [];
+      for (let i = 0; i < 6; i += 1)
+        results.push(
+          await slack.chat.postMessage({ channel: 'C0LIMITS1', text: `m${i}` }).then(
+            () => 'ok',
+            (e: { code?: string }) => e.code,
+          ),
+        );
+      return results;
+    };
+    expect(await postSix(sandbox.slack.url)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'slack_webapi_rate_limited_error']);
+    const project = await fetch(`${sandbox.gitlab.url}/api/v4/projects/${encodeURIComponent(PROJECT)}`, { headers: { 'private-token': 'glpat-test' } });
+    expect(project.headers.get('ratelimit-limit')).toBe('2000');
+
+    const unlimited = await startSandbox({ project: PROJECT, rateLimits: false });
+    try {
+      expect(await postSix(unlimited.slack.url)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+      const plain = await fetch(`${unlimited.gitlab.url}/api/v4/projects/${encodeURIComponent(PROJECT)}`, { headers: { 'private-token': 'glpat-test' } });
+      expect(plain.headers.get('ratelimit-limit')).toBeNull();
+    } finally {
+      await unlimited.close();
+    }
+  });
+
   it('serves no templates by default', async () => {
     expect(sandboxIssueTemplates([])).toEqual({});
     await expect(new Gitlab({ host: sandbox.gitlab.url, token: 'glpat-test' }).ProjectTemplates.show(PROJECT, 'issues', 'corpsys-okta-sso')).rejects.toThrow(

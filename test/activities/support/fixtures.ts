@@ -1,7 +1,8 @@
 /**
  * Fixtures for the activity tests: request states built by hand (types only from the domain, so
  * these tests do not move with the state machine), and the Slack and GitLab activities wired like
- * production (`buildClients`) against the sandbox emulators.
+ * production (`buildClients`) against the sandbox emulators. The activities see attempt 1 (a
+ * first attempt writes without looking for an earlier one) unless a test runs them as a retry.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
@@ -98,6 +99,14 @@ export interface Integrations {
   settings: Settings;
   slack: ReturnType<typeof createSlackActivities>;
   gitlab: ReturnType<typeof createGitlabActivities>;
+  /**
+   * Runs `call` as Temporal's attempt `attempt` (default 2) of the activities: a retry, which
+   * looks for what an earlier attempt may have written before writing.
+   * @example await it_.retry(() => it_.slack.postRequestThread(args))
+   */
+  retry<T>(call: () => Promise<T>, attempt?: number): Promise<T>;
+  /** The attempt the activities see (1, or a retry's): for activities a test builds itself. */
+  attempt: () => number;
   /** Activities over clients built with other tokens (for configuration errors). */
   withTokens(tokens: { slack?: string; gitlab?: string }): {
     slack: ReturnType<typeof createSlackActivities>;
@@ -112,13 +121,15 @@ export async function startIntegrations(opts: { now?: () => number } = {}): Prom
   const gitlabEmu = await createGitlabEmulator({ projects: [TRACKER] });
   const settings = emulatorSettings({ slackApiUrl: slackEmu.url, gitlabUrl: gitlabEmu.url, helpChannel: HELP_CHANNEL, project: TRACKER });
   const urls = { slackApiUrl: slackEmu.url, gitlabUrl: gitlabEmu.url };
+  let current = 1;
+  const attempt = () => current;
   const build = (s: Settings) => {
     const clients = buildClients(s, urls);
     const now = opts.now ? { now: opts.now } : {};
     return {
       clients,
-      slack: createSlackActivities({ slack: clients.slack, helpChannel: HELP_CHANNEL, ...now }),
-      gitlab: createGitlabActivities({ gitlab: clients.gitlab, project: TRACKER, ...now }),
+      slack: createSlackActivities({ slack: clients.slack, helpChannel: HELP_CHANNEL, attempt, ...now }),
+      gitlab: createGitlabActivities({ gitlab: clients.gitlab, project: TRACKER, attempt, ...now }),
     };
   };
   const built = build(settings);
@@ -127,6 +138,15 @@ export async function startIntegrations(opts: { now?: () => number } = {}): Prom
     gitlabEmu,
     settings,
     ...built,
+    attempt,
+    async retry(call, n = 2) {
+      current = n;
+      try {
+        return await call();
+      } finally {
+        current = 1;
+      }
+    },
     withTokens(tokens) {
       const other = build({
         ...settings,
