@@ -45,7 +45,8 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<Row[]>
   const dir = mkdtempSync(join(tmpdir(), 'tierflow-chaos-'));
   const config = benchConfig({ tier2P1: { firstResponseMs: opts.firstResponseMs, resolutionMs: 3_600_000 }, reopenWindowMs: 2_000 });
   opts.log('starting the stack: dev server on a SQLite file, emulators, worker process, intake behind a cuttable proxy');
-  const stack = await startStack({ config, dbFile: join(dir, 'chaos.db'), intakeProxy: true, gatewayTimeoutMs: 2_000 });
+  // Faults are injected on purpose; the emulators' modelled rate limits would only add 429s the scenarios do not judge.
+  const stack = await startStack({ config, dbFile: join(dir, 'chaos.db'), intakeProxy: true, gatewayTimeoutMs: 2_000, emulatorRateLimits: false });
   opts.log(`worker output: ${stack.workerLog}`);
   const rows: Row[] = [];
   const common = { deadlineMs: opts.deadlineMs, log: opts.log };

@@ -35,6 +35,15 @@ export const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9091';
 /** Where a standalone worker's runtime serves its Prometheus metrics (OpenTelemetry's port, loopback). */
 export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
 
+/**
+ * Slack activities per second: Slack allows about one `chat.postMessage` per second per channel
+ * (short bursts tolerated) and Tier 3 methods such as `chat.update` about 50 a minute; nearly every
+ * post goes to the help channel, so one a second keeps tierflow inside the limits by design.
+ */
+export const DEFAULT_SLACK_RATE = 1;
+/** GitLab activities per second: well under GitLab.com's authenticated API and issue-creation limits. */
+export const DEFAULT_GITLAB_RATE = 5;
+
 const optionalText = z
   .string()
   .trim()
@@ -79,6 +88,10 @@ const envSchema = z.object({
   TIERFLOW_CONFIG: optionalText,
   TIERFLOW_DATA_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // How many Slack / GitLab activities start per second, across every worker (the lanes' task
+  // queues are rate-limited by the Temporal server): a burst is smoothed, not retried into a storm.
+  SLACK_ACTIVITIES_PER_SECOND: z.coerce.number().gt(0).max(1000).default(DEFAULT_SLACK_RATE),
+  GITLAB_ACTIVITIES_PER_SECOND: z.coerce.number().gt(0).max(1000).default(DEFAULT_GITLAB_RATE),
 });
 
 /** Every variable this module reads (a child process started with settings of its own drops the parent's). */
@@ -112,6 +125,8 @@ export interface Settings {
   configDir: string | null;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Activities started per second on the Slack and GitLab lanes' task queues (`SLACK_ACTIVITIES_PER_SECOND`, `GITLAB_ACTIVITIES_PER_SECOND`). */
+  rates: { slack: number; gitlab: number };
 }
 
 /** Thrown when the environment is unusable; the message names every bad variable, never a secret. */
@@ -181,6 +196,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
     configDir: e.TIERFLOW_CONFIG ?? null,
     dataDir: e.TIERFLOW_DATA_DIR ?? join(PROJECT_ROOT, '.data'),
     logLevel: e.LOG_LEVEL,
+    rates: { slack: e.SLACK_ACTIVITIES_PER_SECOND, gitlab: e.GITLAB_ACTIVITIES_PER_SECOND },
   };
 }
 

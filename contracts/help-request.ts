@@ -8,7 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CoverageCalendar } from '../domain/calendar.js';
 import type { GuideLink } from '../domain/registry.js';
 import { ACTIONS, type ActionArgs, type ActionName } from '../domain/request-actions.js';
-import type { Requester, RequestState, SystemRef, TierContact } from '../domain/request.js';
+import type { Effect, Requester, RequestState, SystemRef, TierContact } from '../domain/request.js';
 import type { SlaPolicy } from '../domain/sla-policy.js';
 import type { RequestStatusView } from '../domain/status-view.js';
 import type { Priority, RequestType, Tier } from '../domain/types.js';
@@ -18,6 +18,19 @@ export type { RequestStatusView } from '../domain/status-view.js';
 
 /** Task queue of the workflow and its activities. */
 export const HELP_REQUEST_TASK_QUEUE = 'tierflow-requests';
+/**
+ * The task queues of a request's Slack and GitLab activities, beside its own: each is rate-limited
+ * by the Temporal server for every worker at once, and one service's backlog never holds up the other.
+ * @example laneTaskQueue('tierflow-requests', 'slack') // 'tierflow-requests-slack'
+ */
+export function laneTaskQueue(taskQueue: string, lane: EffectLane): string {
+  return `${taskQueue}-${lane}`;
+}
+
+/** The two lanes effects run in: Slack (threads, replies, the status message, the swarm) and GitLab (the tracker issue). */
+export type EffectLane = 'slack' | 'gitlab';
+export const EFFECT_LANES: readonly EffectLane[] = ['slack', 'gitlab'];
+
 /** Workflow type name, for clients that start or list requests by name. */
 export const HELP_REQUEST_WORKFLOW = 'helpRequestWorkflow';
 
@@ -75,6 +88,11 @@ export interface RequestPlan {
 export interface CarriedRequest {
   state: RequestState;
   plan: RequestPlan;
+  /**
+   * Effects decided and not yet carried out (announcements waiting for Slack or GitLab): the next
+   * run carries them out, so continue-as-new never waits for a slow service. Absent in older runs.
+   */
+  pending?: Effect[];
 }
 
 export const statusQuery = defineQuery<RequestStatusView>('status');

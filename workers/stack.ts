@@ -22,6 +22,7 @@ import { createLogger } from '../config/logger.js';
 import { required, type Entry, type Settings } from '../config/settings.js';
 import { HELP_REQUEST_TASK_QUEUE } from '../contracts/help-request.js';
 import type { TierflowConfig } from '../domain/config.js';
+import type { EffectLane } from '../contracts/help-request.js';
 import { createIntakeMetrics } from '../intake/metrics.js';
 import { createMetricsApp } from '../intake/metrics-server.js';
 import { createSlackDirectory, type SlackDirectory } from '../intake/slack-directory.js';
@@ -29,7 +30,7 @@ import { loadConfig } from '../registry/load.js';
 import { startSandbox, usergroupsFor, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
 import { buildClients, buildSlackClient, type IntegrationClients } from './clients.js';
 import { freePort, startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
-import { createHelpDeskWorker, type WorkerTuning } from './help-desk-worker.js';
+import { createHelpDeskWorkers, type WorkerTuning } from './help-desk-worker.js';
 import { buildIntake, listenAt } from './intake-app.js';
 import { fetchRuntimeMetrics, installRuntime } from './metrics.js';
 import { mentionedGroups } from './sandbox-groups.js';
@@ -57,6 +58,8 @@ export interface StackOverrides {
   /** A pre-built workflow bundle (default: bundled at start). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
+  /** Activities per second on the Slack and GitLab lanes (default: the settings'; tests raise them). */
+  rates?: Record<EffectLane, number>;
   /** The embedded dev server, started when the settings name no Temporal address. */
   devServer?: Partial<Omit<DevServerOptions, 'namespace'>>;
   /** The emulators' project id and user groups (the tracker project is `GITLAB_PROJECT`). */
@@ -242,8 +245,9 @@ async function startWorker(
   const given = overrides.temporal?.nativeConnection;
   const connection = given ?? (await NativeConnection.connect({ address: required(ctx.address, 'TEMPORAL_ADDRESS') }));
   if (!given) ctx.stops.add(() => connection.close());
-  const worker = await createHelpDeskWorker({
+  const { main: worker, lanes } = await createHelpDeskWorkers({
     connection,
+    rates: overrides.rates ?? settings.rates,
     namespace: settings.temporal.namespace,
     ...(overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {}),
     ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : {}),
@@ -256,11 +260,12 @@ async function startWorker(
       gitlabProject: settings.gitlab.project,
     },
   });
-  const done = worker.run();
+  const workers = [worker, ...lanes];
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   // Whoever awaits `done` sees a failure; nobody awaiting it is not an unhandled rejection.
   done.catch(() => undefined);
   ctx.stops.add(async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await done;
   });
   return { worker, done };

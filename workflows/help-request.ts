@@ -27,24 +27,26 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   const request = carried ? LiveRequest.resume(input, carried) : LiveRequest.open(input, await planRequest(input));
   registerHandlers(request);
   const effects = new EffectRunner(request);
+  effects.start();
 
   // History stays bounded: a long-running request (many comments) continues as new, carrying all.
   const continueIfLong = async () => {
     const info = workflowInfo();
     if (info.historyLength < (input.historyLimit ?? DEFAULT_HISTORY_LIMIT) && !info.continueAsNewSuggested) return;
     await condition(allHandlersFinished);
-    await effects.drain();
-    await continueAsNew<typeof helpRequestWorkflow>(input, request.carried());
+    const pending = await effects.beforeContinueAsNew();
+    await continueAsNew<typeof helpRequestWorkflow>(input, { ...request.carried(), ...(pending.length > 0 ? { pending } : {}) });
   };
 
   // Active: carry out what was decided, then wait for an action or the next warning, breach or reminder.
   const serve = async () => {
     for (;;) {
-      await effects.drain();
+      await effects.settle();
       if (!request.active) return;
       await continueIfLong();
       const seen = request.version;
-      const changed = () => request.version !== seen || request.pending.length > 0;
+      // In lanes the effects run beside the lifecycle: only a decision wakes it.
+      const changed = effects.lanes ? () => request.version !== seen : () => request.version !== seen || request.pending.length > 0;
       const wake = request.nextWakeUp();
       if (wake === null) {
         await condition(changed);
@@ -68,6 +70,6 @@ export async function helpRequestWorkflow(input: HelpRequestInput, carried?: Car
   }
   await condition(allHandlersFinished);
   request.close();
-  await effects.drain();
+  await effects.finish();
   return request.view();
 }

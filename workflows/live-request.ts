@@ -84,10 +84,21 @@ export class LiveRequest {
     return request;
   }
 
-  /** Takes over a request carried across continue-as-new (its state brought to the current shape). */
+  /**
+   * Takes over a request carried across continue-as-new (its state brought to the current shape),
+   * with the effects the last run had not carried out yet.
+   */
   static resume(input: HelpRequestInput, carried: CarriedRequest): LiveRequest {
-    return new LiveRequest(input, carried.plan, upgradeState(carried.state), rulesOfThisRun());
+    const request = new LiveRequest(input, carried.plan, upgradeState(carried.state), rulesOfThisRun());
+    for (const effect of carried.pending ?? []) {
+      request.pending.push(effect);
+      request.carriedOver.add(effect.id);
+    }
+    return request;
   }
+
+  /** Ids of effects carried from the last run: one may have been carried out already, so its activity looks first. */
+  readonly carriedOver = new Set<string>();
 
   get state(): RequestState {
     return this.#state;

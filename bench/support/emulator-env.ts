@@ -24,6 +24,12 @@ export interface EmulatorEnvOptions {
   slackToken?: string;
   temporalAddress?: string;
   namespace?: string;
+  /**
+   * Slack and GitLab activities per second on the worker's lanes (default 50 each: the harnesses and
+   * tests are about workflows, not about waiting for the modelled limits; the benchmark's burst
+   * scenario sets the production defaults explicitly).
+   */
+  rates?: { slack: number; gitlab: number };
 }
 
 /** The environment of a production process against the emulators (entry 'embedded', 'intake' or 'worker'). */
@@ -41,6 +47,8 @@ export function emulatorEnv(opts: EmulatorEnvOptions = {}): Record<string, strin
     GITLAB_TOKEN: `glpat-${randomBytes(16).toString('hex')}`,
     ...(opts.project ? { GITLAB_PROJECT: opts.project } : {}),
     GITLAB_WEBHOOK_SECRET: strongSecret(),
+    SLACK_ACTIVITIES_PER_SECOND: String(opts.rates?.slack ?? 50),
+    GITLAB_ACTIVITIES_PER_SECOND: String(opts.rates?.gitlab ?? 50),
   };
 }
 

@@ -72,8 +72,11 @@ export async function startHarness(opts: {
   const stack = await startStack(settings, {
     parts: { sandbox: true, worker: true, schedules: false, intake: false },
     config,
-    sandbox: { gitlabProjectId, usergroups },
+    // The emulators' modelled rate limits run on real time, the time-skipping server's workflows do not: off in tests.
+    sandbox: { gitlabProjectId, usergroups, rateLimits: false },
     taskQueue: unique('tierflow-test'),
+    // The lanes' rate limits model Slack's and GitLab's; tests are not there to wait for them.
+    rates: { slack: 500, gitlab: 500 },
     workflowBundle: await workflowBundle(),
     runtime: 'installed',
     temporal: { client: opts.client, nativeConnection: opts.connection },

@@ -8,13 +8,13 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes.js';
 
-import { WORKFLOWS_PATH } from '../../workers/help-desk-worker.js';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/help-desk-worker.js';
 
 let bundle: Promise<WorkflowBundle> | null = null;
 
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
   return bundle;
 }
 
