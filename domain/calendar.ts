@@ -7,8 +7,24 @@
  * The interval engine lives in `coverage-intervals.ts`; its semantics at DST changes are described there.
  */
 import { DateTime } from 'luxon';
-import { compileCalendar, isOpenAt, openIntervals } from './coverage-intervals.js';
+import { compileCalendar as compileFresh, isOpenAt, openIntervals, type CompiledCalendar } from './coverage-intervals.js';
 import { WEEK_MS, type CoverageCalendar } from './types.js';
+
+/**
+ * Compiled calendars, by calendar object: a workflow asks about the same calendar (its plan's)
+ * many times per task, so it is compiled once. Keyed by identity, so nothing is shared between
+ * calendars and a calendar object must not be mutated after first use (none is).
+ */
+const compiledByCalendar = new WeakMap<CoverageCalendar, CompiledCalendar>();
+
+function compileCalendar(cal: CoverageCalendar): CompiledCalendar {
+  let compiled = compiledByCalendar.get(cal);
+  if (!compiled) {
+    compiled = compileFresh(cal);
+    compiledByCalendar.set(cal, compiled);
+  }
+  return compiled;
+}
 
 export { formatDuration } from './duration.js';
 export type { CoverageCalendar, WeeklyWindow } from './types.js';
