@@ -2,14 +2,15 @@
  * `npm run bench` — the benchmark: starts its own dev server, emulators, worker and intake on
  * loopback, measures, prints one table of figures (PASS/MISS per target) and stops by itself.
  * `npm run bench -- fuzz` runs the bad-input fuzzing harness instead (also part of `npm run chaos`);
- * `npm run bench -- <phase>…` runs only those phases (front-door, first-post, lifecycle, open).
+ * `npm run bench -- <phase>…` runs only those phases (floor, front-door, first-post, lifecycle, open);
+ * `npm run bench -- floor --cache-table` measures the worker's RSS against its cache size instead.
  *
  * Environment: `BENCH_SCALE` (0 < scale ≤ 1, default 1) shrinks counts and durations;
  * `BENCH_MAX_CACHED` sets the worker's workflow cache (default 400: about 1-1.4 MiB of RSS per cached
  * workflow was measured, and 600 peaked at 1,154 MiB with 10,000 open).
  * Progress goes to stderr, the tables to stdout.
  */
-import { PHASES, renderTable, runBenchmark, runDeadlineBench, type Phase } from './benchmark.js';
+import { PHASES, renderTable, runBenchmark, runCacheTable, runDeadlineBench, type Phase } from './benchmark.js';
 import { runFuzzHarness } from './fuzz/harness.js';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -28,6 +29,16 @@ async function main(): Promise<void> {
   if (args[0] === 'fuzz') {
     const { rows } = await runFuzzHarness({ cases: envNumber('FUZZ_CASES', 12_000, 1, 10_000_000), realServerCases: 300, log });
     console.log(`\n${renderTable('tierflow intake fuzzing', rows)}`);
+    return;
+  }
+  if (args.includes('--cache-table')) {
+    const sizes = (process.env.BENCH_CACHE_SIZES ?? '100,400,1000,2000').split(',').filter(Boolean).map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 2))
+      throw new Error(`BENCH_CACHE_SIZES must be a comma-separated list of integers ≥ 2, got "${process.env.BENCH_CACHE_SIZES}"`);
+    const open = Math.round(10_000 * envNumber('BENCH_SCALE', 1, 0.001, 1));
+    const cached = Math.min(open, envNumber('BENCH_CACHE_CHECK', 2_000, 2, 1_000_000));
+    const rows = await runCacheTable({ sizes, open, cached, log });
+    console.log(`\n${renderTable('tierflow worker cache sizing', rows)}`);
     return;
   }
   const unknown = args.filter((a) => !(PHASES as readonly string[]).includes(a));

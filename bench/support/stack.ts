@@ -1,10 +1,10 @@
 /**
  * Everything a benchmark or fault scenario runs against, on loopback: a Temporal dev server
  * (headless; in memory or on a SQLite file), the Slack and GitLab emulators, a worker in a child
- * process, and the intake app with a real Temporal client (optionally through a proxy that can cut
+ * process (optionally with the floor workflow's worker beside tierflow's, `bench/floor/`), and the intake app with a real Temporal client (optionally through a proxy that can cut
  * Temporal off). Stops by itself: `close()` ends every process it started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,11 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 
 import { loadSettings, SETTINGS_VARIABLES, type Settings } from '../../config/settings.js';
+import type { EffectLane } from '../../contracts/help-request.js';
 import type { TierflowConfig } from '../../domain/config.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freePort } from '../../workers/dev-server.js';
-import { WORKFLOWS_PATH, type WorkerTuning } from '../../workers/help-desk-worker.js';
+import { WORKFLOW_BUNDLE_OPTIONS, type WorkerTuning } from '../../workers/help-desk-worker.js';
 import { startStack as startParts, type Stack as Parts } from '../../workers/stack.js';
 import { emulatorEnv, strongSecret } from './emulator-env.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -31,6 +32,7 @@ export const HELP_CHANNEL = 'C0ITHELP';
 export const TRACKER = 'gitlab-com/gl-security/corp/issue-tracker';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+const FLOOR_WORKFLOWS_PATH = fileURLToPath(new URL('../floor/workflows.ts', import.meta.url));
 
 export interface StackOptions {
   config: TierflowConfig;
@@ -49,6 +51,20 @@ export interface StackOptions {
   taskQueue?: string;
   /** Where the worker's own output goes: a file (default, in the OS temp folder) or `inherit`. */
   workerOutput?: 'file' | 'inherit';
+  /** Also run the floor workflow (`bench/floor/`) in the worker process, on a task queue of its own. */
+  floor?: boolean;
+  /** Activities per second on the worker's Slack and GitLab lanes (default: the settings' defaults). */
+  laneRates?: Record<EffectLane, number>;
+  /** The emulators keep to Slack's and GitLab.com's rate limits (default: the sandbox's, on). */
+  emulatorRateLimits?: boolean;
+}
+
+/** How a worker restart stops the running worker, and what it changes. */
+export interface WorkerRestart {
+  /** Default `SIGKILL`: the kill -9 of the fault harness. */
+  signal?: NodeJS.Signals;
+  /** The new worker's tuning (default: unchanged). */
+  tuning?: WorkerTuning;
 }
 
 /** The worker child process. */
@@ -58,6 +74,8 @@ export interface WorkerProcess {
   rssBytes(): number;
   /** Highest resident set size so far, in bytes. */
   peakRssBytes(): number;
+  /** CPU time the process has used so far, user + system, all threads, in ms (Linux `/proc`). */
+  cpuMs(): number;
   /** Sends a signal and waits until the process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
   readonly exited: Promise<void>;
@@ -68,6 +86,10 @@ export interface Stack {
   namespace: string;
   taskQueue: string;
   config: TierflowConfig;
+  /** The worker's tuning now (a restart may change it). */
+  readonly tuning: WorkerTuning;
+  /** Activities per second on the worker's lanes; null: the settings' defaults. */
+  laneRates: Record<EffectLane, number> | null;
   /** A client of its own, for raw `workflow.start` and for inspecting requests. */
   client: Client;
   sandbox: Sandbox;
@@ -82,27 +104,61 @@ export interface Stack {
   workerMetricsAddress: string | null;
   /** The file receiving the worker processes' output, if any (kept after `close`). */
   workerLog: string | null;
-  /** Starts a new worker process (after a kill). */
-  restartWorker(): Promise<WorkerProcess>;
+  /** The workflow bundles the worker process runs: tierflow's, and the floor's when asked for. */
+  bundles: { tierflow: string; floor: string | null };
+  /** The floor workflow's task queue, when the stack runs it. */
+  floorTaskQueue: string | null;
+  /** Stops the worker process (`SIGKILL` unless told) and starts a new one: a fresh cache and heap. */
+  restartWorker(how?: WorkerRestart): Promise<WorkerProcess>;
   /** Stops the owned dev server, waits `downMs`, starts it again on the same port and file. */
   restartServer(downMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const quiet = () => undefined;
-let bundlePath: Promise<string> | null = null;
+const bundles = new Map<string, Promise<string>>();
 
-/** The workflow bundle, built once per process and written where worker processes read it. */
-function workflowBundlePath(dir: string): Promise<string> {
-  bundlePath ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
-  }).then(({ code }) => {
-    const file = join(dir, 'workflow-bundle.js');
-    writeFileSync(file, code);
-    return file;
-  });
-  return bundlePath;
+/**
+ * A workflow bundle, built once per process (tierflow's with the worker's own bundler options) and
+ * written into `dir`, where the stack's worker processes read it.
+ */
+async function workflowBundlePath(dir: string, kind: 'tierflow' | 'floor'): Promise<string> {
+  const options = kind === 'tierflow' ? WORKFLOW_BUNDLE_OPTIONS : { workflowsPath: FLOOR_WORKFLOWS_PATH };
+  let code = bundles.get(kind);
+  if (!code) {
+    code = bundleWorkflowCode({ ...options, logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet } }).then(
+      (b) => b.code,
+    );
+    bundles.set(kind, code);
+  }
+  const file = join(dir, `${kind}-workflow-bundle.js`);
+  writeFileSync(file, await code);
+  return file;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux in practice). */
+let clockTicks: number | null = null;
+function ticksPerSecond(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** utime + stime of a process (all its threads), in ms; NaN when it cannot be read. */
+function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3; utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function readRss(pid: number): { rss: number; peak: number } {
@@ -163,6 +219,7 @@ export async function spawnWorker(specFile: string, env: Record<string, string>,
       peak = Math.max(peak, readRss(pid).peak);
       return peak;
     },
+    cpuMs: () => readCpuMs(pid),
     async kill(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
@@ -206,6 +263,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const base: Parts = await startParts(settings, {
       parts: { sandbox: true, worker: false, schedules: false, intake: false },
       config: opts.config,
+      ...(opts.emulatorRateLimits === undefined ? {} : { sandbox: { rateLimits: opts.emulatorRateLimits } }),
       devServer: { dbFile: opts.dbFile ?? null, port: await freePort(), uiPort: null, readyTimeoutMs: 90_000, logFile: undefined },
       logger: null,
     });
@@ -215,15 +273,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const address = base.address!;
 
     const taskQueue = opts.taskQueue ?? `tierflow-bench-${process.pid}-${Date.now().toString(36)}`;
+    const floorTaskQueue = opts.floor ? `${taskQueue}-floor` : null;
     const configFile = join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify(opts.config));
     const workerMetricsAddress = opts.workerMetrics ? `127.0.0.1:${await freePort()}` : null;
-    const spec: WorkerProcessSpec = {
+    const tierflowBundle = await workflowBundlePath(dir, 'tierflow');
+    const floorBundle = floorTaskQueue ? await workflowBundlePath(dir, 'floor') : null;
+    let spec: WorkerProcessSpec = {
       taskQueue,
       configFile,
-      bundlePath: await workflowBundlePath(dir),
+      bundlePath: tierflowBundle,
       metrics: workerMetricsAddress !== null,
       tuning: opts.tuning ?? {},
+      ...(floorTaskQueue && floorBundle ? { floor: { taskQueue: floorTaskQueue, bundlePath: floorBundle } } : {}),
     };
     // A standalone worker's production settings, with Slack and GitLab at the emulators.
     const workerEnv = {
@@ -236,6 +298,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         project: TRACKER,
       }),
       ...(workerMetricsAddress ? { WORKER_METRICS_ADDRESS: workerMetricsAddress } : {}),
+      ...(opts.laneRates ? { SLACK_ACTIVITIES_PER_SECOND: String(opts.laneRates.slack), GITLAB_ACTIVITIES_PER_SECOND: String(opts.laneRates.gitlab) } : {}),
     };
     const specFile = join(dir, 'worker.json');
     writeFileSync(specFile, JSON.stringify(spec));
@@ -268,6 +331,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       namespace,
       taskQueue,
       config: opts.config,
+      get tuning() {
+        return spec.tuning;
+      },
+      laneRates: opts.laneRates ?? null,
       client,
       sandbox,
       intakeUrl,
@@ -279,8 +346,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       workerMetricsAddress,
       workerLog,
-      async restartWorker() {
-        await worker.kill('SIGKILL');
+      bundles: { tierflow: tierflowBundle, floor: floorBundle },
+      floorTaskQueue,
+      async restartWorker(how = {}) {
+        await worker.kill(how.signal ?? 'SIGKILL');
+        if (how.tuning) {
+          spec = { ...spec, tuning: how.tuning };
+          writeFileSync(specFile, JSON.stringify(spec));
+        }
         worker = await spawnWorker(specFile, workerEnv, workerLog);
         return worker;
       },

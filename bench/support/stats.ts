@@ -8,6 +8,22 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
+/** The median (nearest rank) of `values`; NaN when empty. */
+export const median = (values: number[]): number => percentile(values, 50);
+
+/**
+ * The least-squares slope of y over x (NaN with fewer than two distinct x).
+ * @example slope([{ x: 0, y: 1 }, { x: 2, y: 5 }]) // 2
+ */
+export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  const sxy = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+  return n < 2 || sxx === 0 ? Number.NaN : sxy / sxx;
+}
+
 /** A number for a table cell: `12.3`, `1,234`, `n/a`. */
 export function fmt(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return 'n/a';
