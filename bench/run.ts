@@ -6,8 +6,10 @@
  * `npm run bench -- floor --cache-table` measures the worker's RSS against its cache size instead.
  *
  * Environment: `BENCH_SCALE` (0 < scale ≤ 1, default 1) shrinks counts and durations;
- * `BENCH_MAX_CACHED` sets the worker's workflow cache (default 400: about 1-1.4 MiB of RSS per cached
- * workflow was measured, and 600 peaked at 1,154 MiB with 10,000 open).
+ * `BENCH_MAX_CACHED` sets the worker's workflow cache (default 400: the largest size measured whose
+ * 10,000 open requests peaked under 1 GiB, 911 MiB; 1,000 peaked at 1,244 MiB — bench/README.md,
+ * "Cache sizing"). With `--cache-table`: `BENCH_CACHE_SIZES` (default 100,400,1000,2000) and
+ * `BENCH_CACHE_CHECK`, the cache of the 10,000-open run (default 2,000).
  * Progress goes to stderr, the tables to stdout.
  */
 import { PHASES, renderTable, runBenchmark, runCacheTable, runDeadlineBench, type Phase } from './benchmark.js';

@@ -9,9 +9,6 @@ import { proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workfl
 
 import type { FloorActivities } from './activities.js';
 
-/** The workflow type the benchmark starts. */
-export const FLOOR_WORKFLOW = 'floorWorkflow';
-
 /** The calls to make, counted from a tierflow lifecycle's history. */
 export interface FloorInput {
   /** Local activities first (tierflow plans a request with one). */
