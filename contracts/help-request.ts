@@ -31,6 +31,9 @@ export function laneTaskQueue(taskQueue: string, lane: EffectLane): string {
 export type EffectLane = 'slack' | 'gitlab';
 export const EFFECT_LANES: readonly EffectLane[] = ['slack', 'gitlab'];
 
+/** The memo field holding the request's summary (at most 200 characters), as visibility lists return it. */
+export const SUMMARY_MEMO = 'summary';
+
 /** Workflow type name, for clients that start or list requests by name. */
 export const HELP_REQUEST_WORKFLOW = 'helpRequestWorkflow';
 
@@ -118,6 +121,8 @@ export function helpRequestStartOptions(input: HelpRequestInput, taskQueue: stri
     args: [input] as [HelpRequestInput],
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     staticSummary: `Help request: ${input.summary}`.slice(0, 200),
+    // Visibility lists return the memo: the request list and the Tier 4 grouping read the summary there.
+    memo: { [SUMMARY_MEMO]: input.summary.slice(0, 200) },
     staticDetails: `From ${input.requester.email} via ${input.source}${input.system ? `, system ${input.system}` : ''}`,
   };
 }

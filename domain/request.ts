@@ -7,6 +7,7 @@
 import type { CoverageCalendar } from './calendar.js';
 import { holdOutsideCoverage, type Held } from './coverage-hold.js';
 import type { DecisionEvent, EscalationCause } from './decision-events.js';
+import type { SlaOutcome } from './sla-outcome.js';
 import { pauseClock, startClock, type ClockKind, type SlaClock } from './sla-clock.js';
 import { targetsFor, type SlaPolicy } from './sla-policy.js';
 import type { Priority, RequestType, Tier } from './types.js';
@@ -141,6 +142,8 @@ export interface RequestState {
   effectSeq: number;
   /** What waits for coverage to open (a breach's escalation, mentions); absent or null when nothing does. */
   held?: Held | null;
+  /** How the request did against its SLA so far (absent in states carried from before it was kept). */
+  outcome?: SlaOutcome;
 }
 
 export interface Decision {
@@ -165,6 +168,8 @@ export interface DecisionContext {
     escalationStartsClocks?: boolean;
     /** Mentions and breach escalations went out at any hour (nothing was held for coverage to open). */
     announceOutsideCoverage?: boolean;
+    /** A resolved crisis opened no post-incident review issue, and no SLA outcome was published. */
+    beforeOperations?: boolean;
   };
 }
 

@@ -17,8 +17,8 @@ import { fileCycles, folderEdges, folderOf, importEdges, importsOf, mutualFolder
 const LAYERS: readonly (readonly string[])[] = [
   ['domain', 'scripts'],
   ['contracts'],
-  ['activities', 'workflows', 'intake', 'registry', 'config', 'sandbox'],
-  ['workers'],
+  ['activities', 'workflows', 'intake', 'registry', 'config', 'sandbox', 'queries'],
+  ['workers', 'cli'],
   ['bench'],
   ['test', '.'],
 ];

@@ -277,7 +277,7 @@ export class EffectRunner {
     const stamp = `${this.request.version}|${state.links.gitlabIssueIid}|${state.links.slackThread}|${state.timelineTotal}`;
     if (this.lanes && stamp === this.#publishedStamp) return;
     this.#publishedStamp = stamp;
-    const attributes = searchAttributesOf(state, plan.calendar);
+    const attributes = searchAttributesOf(state, plan.calendar, { outcome: this.request.publishesOutcome });
     const key = JSON.stringify(attributes.map((a) => a.value));
     if (key !== this.#published) {
       this.#published = key;

@@ -22,6 +22,7 @@ import {
   type TimelineEntry,
 } from '../domain/request.js';
 import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
+import { NO_OUTCOME, nextOutcome } from '../domain/sla-outcome.js';
 import { recordSlaMetrics } from './sla-metrics.js';
 
 /**
@@ -38,11 +39,19 @@ export const PAUSED_ESCALATION_PATCH = 'paused-escalation-v1';
  */
 export const HANDBOOK_PATCH = 'handbook-v1';
 
+/**
+ * Patch of 2026-12 (running the desk): the request publishes its SLA outcome as search attributes
+ * (`OpenedAt`, `FirstResponseMet`, …, read by the SLA report) and a resolved crisis opens its
+ * post-incident review issue. A run started before it publishes and opens neither, so it replays.
+ */
+export const OPERATIONS_PATCH = 'operations-v1';
+
 /** The rules of the workflow version a run started with, decided once per run (in this order). */
 function rulesOfThisRun(): NonNullable<ActionContext['legacy']> {
   const escalationStartsClocks = !patched(PAUSED_ESCALATION_PATCH);
   const announceOutsideCoverage = !patched(HANDBOOK_PATCH);
-  return { escalationStartsClocks, announceOutsideCoverage };
+  const beforeOperations = !patched(OPERATIONS_PATCH);
+  return { escalationStartsClocks, announceOutsideCoverage, beforeOperations };
 }
 
 export class LiveRequest {
@@ -116,7 +125,8 @@ export class LiveRequest {
   /** Takes a decision of the state machine: its state, its effects queued, its SLA metrics emitted. */
   apply(decision: Decision): void {
     recordSlaMetrics(decision.events, this.#state);
-    this.#state = decision.state;
+    const outcome = nextOutcome(this.#state.outcome ?? NO_OUTCOME, decision.events, this.#state, decision.state, this.plan.calendar, Date.now());
+    this.#state = { ...decision.state, outcome };
     this.pending.push(...decision.effects);
     this.version += 1;
   }
@@ -134,6 +144,11 @@ export class LiveRequest {
   /** The crisis's swarm channel is open: linked, announced, mirrored from now on. */
   swarmOpened(channel: { id: string; name: string }): void {
     this.apply(swarmOpened(this.#state, channel, this.ctx()));
+  }
+
+  /** True when this run publishes its SLA outcome as search attributes (see {@link OPERATIONS_PATCH}). */
+  get publishesOutcome(): boolean {
+    return !this.legacy.beforeOperations;
   }
 
   /** A resolved request that stayed resolved through its reopen window. */

@@ -26,7 +26,16 @@ while :; do
     --name SlaBreached --type Bool \
     --name SlaDueAt --type Datetime \
     --name SlackThread --type Keyword \
-    --name TrackerIssue --type Keyword 2>&1); then
+    --name TrackerIssue --type Keyword \
+    --name OpenedAt --type Datetime \
+    --name ResolvedAt --type Datetime \
+    --name FirstResponseSeconds --type Double \
+    --name FirstResponseMet --type Bool \
+    --name ResolutionSeconds --type Double \
+    --name ResolutionMet --type Bool \
+    --name Escalations --type Int \
+    --name Reopens --type Int \
+    --name RequestStatus --type Keyword 2>&1); then
     echo "${output}"
     break
   fi
