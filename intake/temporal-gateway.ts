@@ -116,8 +116,13 @@ export function translateTemporalError(err: unknown, id: string): GatewayError {
       return new GatewayError('not_found', `no request with id ${id}`);
     case grpcStatus.INVALID_ARGUMENT:
       return new GatewayError('rejected', `Temporal refused the call for ${id}: ${(err as Error).message.slice(0, 200)}`);
-    case grpcStatus.ALREADY_EXISTS:
     case grpcStatus.FAILED_PRECONDITION:
+      // An Update that met the workflow task in which the run continued as new (the server failed
+      // that task with UnhandledCommand): the next run takes it, so this is "retry", not "refused".
+      if (/unexpected workflow task failure/i.test(`${(err as Error).message} ${((err as Error).cause as Error | undefined)?.message ?? ''}`))
+        return new GatewayError('unavailable', `request ${id} was busy; retry the action`);
+      return new GatewayError('conflict', `request ${id} cannot take this now`);
+    case grpcStatus.ALREADY_EXISTS:
       return new GatewayError('conflict', `request ${id} cannot take this now`);
     case grpcStatus.RESOURCE_EXHAUSTED:
       return new GatewayError('unavailable', `request ${id} is busy with other actions; retry later`);

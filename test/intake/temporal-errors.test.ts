@@ -53,6 +53,11 @@ describe('translateTemporalError', () => {
     ['a NOT_FOUND status', wrapped(grpcStatus.NOT_FOUND, 'workflow execution already completed'), 'not_found'],
     ['a payload Temporal refuses', wrapped(grpcStatus.INVALID_ARGUMENT, 'BlobSizeLimit exceeded'), 'rejected'],
     ['a failed precondition', wrapped(grpcStatus.FAILED_PRECONDITION, 'not now'), 'conflict'],
+    [
+      'an Update that met the continue-as-new (its task failed with UnhandledCommand)',
+      wrapped(grpcStatus.FAILED_PRECONDITION, 'Unable to perform workflow execution update due to unexpected workflow task failure.'),
+      'unavailable',
+    ],
   ])('maps %s to %s', (_what, err, code) => {
     expect(translateTemporalError(err, 'req-x').code).toBe(code);
   });

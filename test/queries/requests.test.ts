@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { HELP_REQUEST_WORKFLOW, helpRequestStartOptions } from '../../contracts/help-request.js';
 import { FilterError } from '../../contracts/request-list.js';
+import { createTemporalGateway, GatewayError } from '../../intake/temporal-gateway.js';
 import { CursorError, listRequests, readAllRequests } from '../../queries/requests.js';
 import { readSlaReport } from '../../queries/sla-report.js';
 import { eventually } from '../support/harness.js';
@@ -39,6 +41,13 @@ afterAll(async () => {
 });
 
 void API_TOKEN;
+
+/** How many runs of `id` visibility knows (continued-as-new ones included). */
+async function countRuns(id: string): Promise<number> {
+  let n = 0;
+  for await (const _ of e2e.client.workflow.list({ query: `WorkflowId = '${id}'` })) n += 1;
+  return n;
+}
 
 describe('requests from visibility', () => {
   it('lists a request with its summary from the memo and its SLA outcome from its search attributes', async () => {
@@ -83,6 +92,42 @@ describe('requests from visibility', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(expect.arrayContaining(ids));
   });
+
+  it('lists a request that continued as new once, with its summary and outcome carried', async () => {
+    const id = `cas-${Date.now()}`;
+    const input = {
+      id,
+      source: 'webhook' as const,
+      requester: { email: 'ada@example.com' },
+      summary: 'Long-running Okta thread',
+      system: 'okta-sso',
+      historyLimit: 40,
+    };
+    await e2e.client.workflow.start(HELP_REQUEST_WORKFLOW, helpRequestStartOptions(input, e2e.harness.taskQueue));
+    // Through the gateway, as intake and the CLI act: an action meeting the continue-as-new is "retry".
+    const gateway = createTemporalGateway(e2e.client, { taskQueue: e2e.harness.taskQueue });
+    const actOnce = async (action: 'acknowledge' | 'comment', note?: string) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await gateway.act(id, action, { actor: 'grace@example.com', ...(note ? { note } : {}) });
+        } catch (err) {
+          if (!(err instanceof GatewayError && err.code === 'unavailable') || attempt > 5) throw err;
+        }
+      }
+    };
+    await actOnce('acknowledge');
+    for (let i = 0; i < 12; i += 1) await actOnce('comment', `note ${i}`);
+    await eventually('a second run', async () => (await countRuns(id)) > 1, 30_000);
+    const item = await eventually(
+      'the request listed once with its summary',
+      async () => {
+        const rows = (await readAllRequests(e2e.client, { openedSince: since })).filter((i) => i.id === id);
+        return rows.length === 1 && rows[0]!.summary !== null && rows[0]!.firstResponseMet !== null ? rows[0] : null;
+      },
+      20_000,
+    );
+    expect(item).toMatchObject({ summary: 'Long-running Okta thread', firstResponseMet: true, status: 'acknowledged' });
+  }, 60_000);
 
   it('refuses a cursor it did not give out and a filter that is wrong, naming the field', async () => {
     await expect(listRequests(e2e.client, {}, { cursor: "x' OR 1=1" })).rejects.toBeInstanceOf(CursorError);
