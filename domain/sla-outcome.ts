@@ -13,7 +13,6 @@
  */
 import { coverageBetween, type CoverageCalendar } from './calendar.js';
 import type { DecisionEvent } from './decision-events.js';
-import type { RequestState } from './request.js';
 
 export interface SlaOutcome {
   /** Coverage time from opening to the first response, once there was one. */
@@ -43,7 +42,11 @@ export const NO_OUTCOME: SlaOutcome = {
   reopens: 0,
 };
 
-type OutcomeState = Pick<RequestState, 'createdAt' | 'status' | 'resolution'>;
+/** What the outcome reads of a request's state (structural: `request.ts` imports this module's type). */
+interface OutcomeState {
+  createdAt: number;
+  status: string;
+}
 
 /**
  * The outcome after one decision.
