@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 
+import type { ShiftConfig } from '../domain/shifts.js';
 import type { HttpTimeouts } from './http-transport.js';
 import type { IntakeMetrics } from './metrics.js';
 import type { SlackDirectory } from './slack-directory.js';
@@ -48,6 +49,8 @@ export interface IntakeOptions {
     appToken?: string | null;
     /** The registry's systems: the choices of the `/it-help` form and the words it recognises. */
     systems?: readonly SystemChoice[];
+    /** The registry's shifts: who `/it-help oncall` says is on call (absent: it says none are configured). */
+    shifts?: ShiftConfig;
   };
   /** GitLab (`/webhooks/gitlab`); absent: switched off (404). Without a webhook secret every hook is refused with 401 naming GITLAB_WEBHOOK_SECRET. */
   gitlab?: {

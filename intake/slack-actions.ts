@@ -1,7 +1,8 @@
 /**
  * What a slash command or a button click asks of Temporal, decided from the payload alone.
  *
- * `/it-help` without text asks for the new-request modal (`slack-modals.ts`). With text it starts a
+ * `/it-help` without text asks for the new-request modal (`slack-modals.ts`); `/it-help oncall` (or
+ * `on-call`, `on call`, alone) asks who is on call (`slack-on-call.ts`). Any other text starts a
  * request (`req-slack-cmd-<trigger_id>`): leading words in any order may set the request's type
  * (`question`, `access`, `change`, `crisis`), its priority (`P1`…`P4`) and its system (an id of the
  * registry's systems); they are taken out of the summary, as long as some text follows them. A first
@@ -19,12 +20,13 @@ import { BUTTON_ACTIONS, buttonAction, buttonId, type ButtonAction } from '../co
 import { HttpError } from './http-errors.js';
 import { clip, MAX_TEXT_CHARS, slackToPlainText, summaryOf } from './incoming-text.js';
 import { requestIdFor } from './request-id.js';
+import { isOnCallText } from './slack-on-call.js';
 import { slackRequester } from './requesters.js';
 import { requestIdSchema } from './schemas.js';
 import type { BlockActions, SlashCommand } from './slack-schemas.js';
 
-/** What a slash command asks: the new-request modal, or a request at once. */
-export type CommandDecision = { kind: 'form'; triggerId: string } | { kind: 'start'; input: HelpRequestInput };
+/** What a slash command asks: the new-request modal, who is on call (`slack-on-call.ts`), or a request at once. */
+export type CommandDecision = { kind: 'form'; triggerId: string } | { kind: 'on_call' } | { kind: 'start'; input: HelpRequestInput };
 
 /** What a click asks: an action at once, the escalation modal, or nothing of ours. */
 export type ClickDecision =
@@ -47,6 +49,7 @@ export function usageText(command: string): string {
     `*Usage:* \`${command}\` opens a form; \`${command} [type] [P1–P4] [system] summary\` opens a request at once and posts it in the help channel.`,
     `Type is one of ${REQUEST_TYPES.join(', ')} (default question); the words may come in any order before the summary.`,
     `For example: \`${command} access okta-sso I need the admin role\` or \`${command} crisis P1 everyone is locked out of Okta\`.`,
+    `\`${command} oncall\` shows you (only you) who is on shift now and who is next.`,
   ].join('\n');
 }
 
@@ -93,6 +96,7 @@ export function commandWords(text: string, systemIds: readonly string[]): Comman
 export function decideCommand(command: SlashCommand, ctx: CommandContext): CommandDecision {
   const text = slackToPlainText(command.text).trim();
   if (!text) return { kind: 'form', triggerId: command.trigger_id };
+  if (isOnCallText(text)) return { kind: 'on_call' };
   const { type, priority, system, systemHint, rest } = commandWords(text, ctx.systemIds);
   const summary = summaryOf(rest, rest);
   // The rest is kept as the description when it says more than the summary (more lines, or cut).

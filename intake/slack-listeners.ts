@@ -9,11 +9,14 @@ import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 
 import { ESCALATE_VIEW, NEW_REQUEST_VIEW } from '../contracts/slack-ids.js';
+import { onCallSummary } from '../domain/on-call.js';
+import type { ShiftConfig } from '../domain/shifts.js';
 import { decideClick, decideCommand, usageText } from './slack-actions.js';
 import { accepted, deliveryOf, ignored, type SlackDelivery } from './slack-delivery.js';
 import type { SlackDirectory } from './slack-directory.js';
 import { decideSlackEvent, type SlackEventDecision } from './slack-events.js';
 import { escalateModal, newRequestModal, REASON_FIELD, requestOpenedView, type SystemChoice } from './slack-modals.js';
+import { onCallText } from './slack-on-call.js';
 import { escapeMrkdwn, type SlackResponder } from './slack-respond.js';
 import { blockActionsSchema, eventCallbackSchema, slashCommandSchema, viewSubmissionSchema } from './slack-schemas.js';
 import { decideEscalation, decideNewRequest } from './slack-views.js';
@@ -34,6 +37,10 @@ export interface SlackListenerDeps {
   respond: SlackResponder;
   /** The requester's status page of a request. */
   statusUrl: (requestId: string) => string;
+  /** The registry's shifts, for `/it-help oncall` (absent: it answers that none are configured). */
+  shifts?: ShiftConfig | undefined;
+  /** Clock of `/it-help oncall`, epoch ms (default `Date.now`). */
+  now?: (() => number) | undefined;
 }
 
 type Logger = AllMiddlewareArgs['logger'];
@@ -49,11 +56,18 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     await carryOut(gateway, delivery, decideSlackEvent(eventCallbackSchema.parse(body), { helpChannel }));
   });
 
-  /** `/it-help`: the form without text, a request at once with it. */
+  /** `/it-help`: the form without text, who is on call with `oncall`, a request at once with any other text. */
   app.command(/^\//, async ({ command, ack, client, context, logger }) => {
     const delivery = deliveryOf(context);
     const parsed = slashCommandSchema.parse(command);
     const decision = decideCommand(parsed, { systemIds });
+    if (decision.kind === 'on_call') {
+      // Answered to the asker alone, from the registry: no request, no Temporal call, nobody paged.
+      const summary = deps.shifts ? onCallSummary(deps.shifts, (deps.now ?? Date.now)()) : null;
+      delivery.outcome = { outcome: 'accepted', reason: 'on_call_answered' };
+      await ack({ response_type: 'ephemeral', text: onCallText(summary, parsed.command) });
+      return;
+    }
     if (decision.kind === 'form') {
       try {
         await openModal(client, context, decision.triggerId, newRequestModal(deps.systems));

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { parseListenAddress, required, type Settings } from '../config/settings.js';
 import type { TierflowConfig } from '../domain/config.js';
+import type { ShiftConfig } from '../domain/shifts.js';
 import { createApp } from '../intake/app.js';
 import type { IntakeDeps, IntakeOptions } from '../intake/deps.js';
 import type { SystemChoice } from '../intake/slack-modals.js';
@@ -24,9 +25,10 @@ export function slackSystems(config: TierflowConfig): SystemChoice[] {
  * sandbox mode answers loopback names only. In production every secret an enabled source needs is
  * there (`loadSettings` refused to start otherwise); `required` only narrows the types. Slack gets
  * its bot token and API base (modals), the app-level token when Socket Mode is on
- * (`SLACK_APP_TOKEN`), and the registry's `systems` for the `/it-help` form.
+ * (`SLACK_APP_TOKEN`), the registry's `systems` for the `/it-help` form and its `shifts` for
+ * `/it-help oncall`.
  */
-export function intakeOptions(settings: Settings, systems: readonly SystemChoice[] = []): IntakeOptions {
+export function intakeOptions(settings: Settings, systems: readonly SystemChoice[] = [], shifts?: ShiftConfig): IntakeOptions {
   const sandbox = settings.mode === 'sandbox';
   const { sources, slack, gitlab } = settings;
   return {
@@ -43,6 +45,7 @@ export function intakeOptions(settings: Settings, systems: readonly SystemChoice
             ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
             appToken: slack.appToken,
             systems,
+            ...(shifts ? { shifts } : {}),
           },
         }
       : {}),
@@ -73,7 +76,7 @@ export function buildIntake(
   config?: TierflowConfig,
 ): FastifyInstance {
   const registry = config ?? (settings.sources.slack ? loadConfig(settings.configDir ?? undefined) : null);
-  const options = intakeOptions(settings, registry ? slackSystems(registry) : []);
+  const options = intakeOptions(settings, registry ? slackSystems(registry) : [], registry?.shifts);
   return createApp({ gateway: createTemporalGateway(client, gateway), options, ...extra });
 }
 

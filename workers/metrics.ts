@@ -8,6 +8,9 @@
  * intake's metrics listener.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from 'pino';
+
+import { sdkLogFunction } from '../config/logger.js';
 
 /**
  * Histogram buckets (ms) of the SLA histograms: seconds to weeks of coverage time, so the same
@@ -25,6 +28,8 @@ export interface RuntimeOptions {
   metricsAddress: string | null;
   /** Level of the SDK's own log lines (default WARN). */
   logLevel?: LogLevel;
+  /** Where the SDK's log lines go: the process's logger (its format, its redaction); default the SDK's own stderr lines. */
+  logger?: Logger | null;
 }
 
 /**
@@ -45,7 +50,7 @@ export function installRuntime(opts: RuntimeOptions): Runtime {
     },
   };
   return Runtime.install({
-    logger: new DefaultLogger(opts.logLevel ?? 'WARN'),
+    logger: opts.logger ? new DefaultLogger(opts.logLevel ?? 'WARN', sdkLogFunction(opts.logger)) : new DefaultLogger(opts.logLevel ?? 'WARN'),
     shutdownSignals: [],
     ...(prometheus ? { telemetryOptions: { metrics: { prometheus } } } : {}),
   });

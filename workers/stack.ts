@@ -80,7 +80,7 @@ export interface StackOverrides {
   gatewayTimeoutMs?: number;
   /** Who a clicking Slack user is (default: read from Slack with the bot token, when the Slack source is on). */
   slackDirectory?: SlackDirectory;
-  /** The stack's logger (default: JSON logs at `LOG_LEVEL`); null: the intake logs nothing. */
+  /** The stack's logger (default: at `LOG_LEVEL`, in `LOG_FORMAT`: pretty at a terminal, JSON lines otherwise); null: the intake logs nothing. */
   logger?: Logger | null;
 }
 
@@ -166,7 +166,7 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
   const parts = { ...defaultParts(settings), ...overrides.parts };
   const logger = overrides.logger === undefined ? createLogger(settings.logLevel, LOGGER_NAMES[settings.entry]) : overrides.logger;
   // First, before any worker connection: the runtime is process-wide and cannot be replaced.
-  const runtimeMetricsAddress = await installRuntimeFor(settings, parts, overrides.runtime);
+  const runtimeMetricsAddress = await installRuntimeFor(settings, parts, overrides.runtime, logger);
   const config = overrides.config ?? loadConfig(settings.configDir ?? undefined);
   if (!overrides.config) for (const warning of config.warnings) logger?.warn(warning);
   const namespace = settings.temporal.namespace;
@@ -218,10 +218,11 @@ async function connectClient(address: string, namespace: string, lazy: boolean):
 }
 
 /** Installs the runtime as `choice` says (see {@link StackOverrides.runtime}); answers the exporter's address. */
-async function installRuntimeFor(settings: Settings, parts: StackParts, choice: StackOverrides['runtime']): Promise<string | null> {
+async function installRuntimeFor(settings: Settings, parts: StackParts, choice: StackOverrides['runtime'], logger: Logger | null): Promise<string | null> {
   if (choice === 'installed' || (!choice && !parts.worker)) return null;
   const metricsAddress = choice ? choice.metricsAddress : settings.entry === 'worker' ? settings.workerMetricsAddress : `127.0.0.1:${await freePort()}`;
-  installRuntime({ metricsAddress });
+  // The SDK's own lines in the stack's format (pretty at a terminal, JSON lines otherwise).
+  installRuntime({ metricsAddress, logger });
   return metricsAddress;
 }
 

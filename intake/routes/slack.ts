@@ -33,6 +33,8 @@ export function registerSlackRoutes(app: FastifyInstance, deps: IntakeDeps): voi
     directory: deps.slackDirectory ?? NO_SLACK_DIRECTORY,
     respond: deps.respond ?? fetchResponder(slack.responseUrlBase ?? SLACK_RESPONSE_URL_BASE),
     statusUrl: deps.statusUrl ?? ((id) => `${options.publicUrl}/requests/${id}`),
+    shifts: slack.shifts,
+    now: options.now,
   });
   if (socketMode) {
     http.init(bolt);
