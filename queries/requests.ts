@@ -4,7 +4,7 @@
  * progress. Nothing here queries a workflow: lists never wake a worker.
  */
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type SearchAttributeKey, type SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
+import { defaultPayloadConverter, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { temporal } from '@temporalio/proto';
 
@@ -67,27 +67,26 @@ function memoSummary(memo: temporal.api.common.v1.IMemo | null | undefined): str
 /** One visibility row as a list item. */
 export function itemOf(raw: temporal.api.workflow.v1.IWorkflowExecutionInfo): RequestListItem {
   const attrs: TypedSearchAttributes = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
-  const get = <T extends SearchAttributeType>(key: SearchAttributeKey<T>) => attrs.get(key);
   const startTime = raw.startTime?.seconds ? new Date(Number(raw.startTime.seconds) * 1000) : undefined;
   const running = raw.status === 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
   return {
     id: raw.execution?.workflowId ?? '',
     summary: memoSummary(raw.memo),
-    tier: get(TierKey) ?? null,
-    status: get(RequestStatusKey) ?? get(StatusKey) ?? (running ? 'open' : 'closed'),
-    priority: get(PriorityKey) ?? null,
-    system: get(SystemKey) ?? null,
-    type: get(RequestTypeKey) ?? null,
-    slaBreached: get(SlaBreachedKey) ?? false,
-    slaDueAt: date(get(SlaDueAtKey)),
-    openedAt: date(get(OpenedAtKey)) ?? date(startTime) ?? '',
-    resolvedAt: date(get(ResolvedAtKey)),
-    firstResponseSeconds: get(FirstResponseSecondsKey) ?? null,
-    firstResponseMet: get(FirstResponseMetKey) ?? null,
-    resolutionSeconds: get(ResolutionSecondsKey) ?? null,
-    resolutionMet: get(ResolutionMetKey) ?? null,
-    escalations: get(EscalationsKey) ?? null,
-    reopens: get(ReopensKey) ?? null,
+    tier: attrs.get(TierKey) ?? null,
+    status: attrs.get(RequestStatusKey) ?? attrs.get(StatusKey) ?? (running ? 'open' : 'closed'),
+    priority: attrs.get(PriorityKey) ?? null,
+    system: attrs.get(SystemKey) ?? null,
+    type: attrs.get(RequestTypeKey) ?? null,
+    slaBreached: attrs.get(SlaBreachedKey) ?? false,
+    slaDueAt: date(attrs.get(SlaDueAtKey)),
+    openedAt: date(attrs.get(OpenedAtKey)) ?? date(startTime) ?? '',
+    resolvedAt: date(attrs.get(ResolvedAtKey)),
+    firstResponseSeconds: attrs.get(FirstResponseSecondsKey) ?? null,
+    firstResponseMet: attrs.get(FirstResponseMetKey) ?? null,
+    resolutionSeconds: attrs.get(ResolutionSecondsKey) ?? null,
+    resolutionMet: attrs.get(ResolutionMetKey) ?? null,
+    escalations: attrs.get(EscalationsKey) ?? null,
+    reopens: attrs.get(ReopensKey) ?? null,
     running,
   };
 }

@@ -1,19 +1,20 @@
 /**
  * Loads the registry folder (the only module that reads configuration files): systems, tiers and
- * general guides, SLA policy, coverage calendar, shifts and the shadow-IT tech stack. Every file
- * is validated with zod and cross-checked; any problem stops the process at start with a
- * `ConfigError` that names the file, the path inside it, the line and the problem, e.g.
- * `systems.yaml: systems[3].gitlabLabel (line 42): must start with "corpsys::"`.
+ * general guides, SLA policy, coverage calendar, shifts, the Tier 4 automation thresholds and the
+ * shadow-IT tech stack. Every file is validated with zod and cross-checked; any problem stops the
+ * process at start with a `ConfigError` that names the file, the path inside it, the line and the
+ * problem, e.g. `systems.yaml: systems[3].gitlabLabel (line 42): must start with "corpsys::"`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { DEFAULT_AUTOMATION_POLICY, type AutomationPolicy } from '../domain/automation-candidates.js';
 import type { TierflowConfig } from '../domain/config.js';
 import { normalizeText, systemNames, type Registry } from '../domain/registry.js';
 import type { ShiftConfig } from '../domain/shifts.js';
-import { calendarFile, policyFile, shiftsFile, systemsFile, tiersFile } from './schema.js';
+import { automationFile, calendarFile, policyFile, shiftsFile, systemsFile, tiersFile } from './schema.js';
 import { importTechStack } from './tech-stack.js';
 
 /** The registry folder shipped with tierflow (this folder). */
@@ -26,6 +27,7 @@ export const CONFIG_FILES = {
   policy: 'sla-policy.yaml',
   calendar: 'calendar.yaml',
   shifts: 'shifts.yaml',
+  automation: 'automation.yaml',
   techStack: 'tech_stack.yml',
 } as const;
 
@@ -150,6 +152,27 @@ function crossCheck(
 }
 
 /**
+ * The automation policy: `automation.yaml` when there is one (else the built-in thresholds), its
+ * `gitlabGroup` defaulting to Tier 4's group in `tiers.yaml`.
+ */
+function automationPolicy(
+  source: YamlFile | undefined,
+  file: z.output<typeof automationFile> | undefined,
+  registry: Registry | undefined,
+  issues: Issues,
+): AutomationPolicy | undefined {
+  const tier4Group = registry?.tiers.find((t) => t.tier === 4)?.gitlabGroup;
+  if (!source) return { ...DEFAULT_AUTOMATION_POLICY, gitlabGroup: tier4Group ?? DEFAULT_AUTOMATION_POLICY.gitlabGroup };
+  if (!file) return undefined;
+  const gitlabGroup = file.gitlabGroup ?? tier4Group;
+  if (gitlabGroup === undefined) {
+    if (registry) issues.add(source, ['gitlabGroup'], `is required: ${CONFIG_FILES.tiers} names no gitlabGroup for Tier 4`);
+    return undefined;
+  }
+  return { ...file, gitlabGroup };
+}
+
+/**
  * Loads and validates the registry folder `dir`. Throws a {@link ConfigError} listing every
  * problem found; `tech_stack.yml` is optional and parsed leniently (skipped entries become warnings).
  */
@@ -161,6 +184,7 @@ export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): TierflowConfig {
     policy: readYaml(dir, CONFIG_FILES.policy, issues),
     calendar: readYaml(dir, CONFIG_FILES.calendar, issues),
     shifts: readYaml(dir, CONFIG_FILES.shifts, issues),
+    automation: readYaml(dir, CONFIG_FILES.automation, issues, true),
     techStack: readYaml(dir, CONFIG_FILES.techStack, issues, true),
   };
   const systems = validate(files.systems, systemsFile, issues);
@@ -171,8 +195,10 @@ export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): TierflowConfig {
   const registry: Registry | undefined =
     systems && tiers ? { systems: systems.systems, tiers: tiers.tiers, shadowIt: [], generalGuides: tiers.generalGuides } : undefined;
   crossCheck(files, registry, shifts, issues);
+  const automation = automationPolicy(files.automation, validate(files.automation, automationFile, issues), registry, issues);
 
   const warnings: string[] = [];
+  if (!existsSync(join(dir, CONFIG_FILES.automation))) warnings.push(`${CONFIG_FILES.automation}: not found; built-in Tier 4 automation thresholds`);
   if (!existsSync(join(dir, CONFIG_FILES.techStack))) warnings.push(`${CONFIG_FILES.techStack}: not found; no shadow-IT systems`);
   if (files.techStack) {
     const imported = importTechStack(files.techStack.doc.toJS(), systems?.systems ?? []);
@@ -182,6 +208,6 @@ export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): TierflowConfig {
       warnings.push(...imported.skipped.map((line) => `${CONFIG_FILES.techStack}: skipped ${line}`));
     }
   }
-  if (issues.list.length > 0 || !registry || !policy || !calendars || !shifts) throw new ConfigError(issues.list);
-  return { registry, policy, calendar: calendars.calendar, crisisCalendar: calendars.crisis, shifts, warnings };
+  if (issues.list.length > 0 || !registry || !policy || !calendars || !shifts || !automation) throw new ConfigError(issues.list);
+  return { registry, policy, calendar: calendars.calendar, crisisCalendar: calendars.crisis, shifts, automation, warnings };
 }

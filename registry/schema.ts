@@ -4,6 +4,7 @@
  * an issue whose path points at the offending key.
  */
 import { z } from 'zod';
+import type { AutomationPolicy } from '../domain/automation-candidates.js';
 import type { CoverageCalendar, WeeklyWindow } from '../domain/calendar.js';
 import type { Shift } from '../domain/shifts.js';
 import type { ClockTargets, SlaPolicy } from '../domain/sla-policy.js';
@@ -149,3 +150,26 @@ const shiftSchema = z.strictObject({
 
 /** `shifts.yaml`. */
 export const shiftsFile = z.strictObject({ shifts: z.array(shiftSchema) satisfies z.ZodType<Shift[]> });
+
+const scopedLabel = text.refine((value) => /^[^,\n~"]+::[^,\n~"]+$/.test(value), {
+  error: 'must be a scoped GitLab label such as automation::candidate (no commas or quotes)',
+});
+
+/**
+ * `automation.yaml`: when a recurring kind of request becomes a Tier 4 automation candidate, and how
+ * its tracker issue is labelled. `gitlabGroup` defaults to Tier 4's group in `tiers.yaml`.
+ */
+export const automationFile = z.strictObject({
+  minRequests: z
+    .int({ error: (issue) => (issue.input === undefined ? undefined : 'must be a whole number') })
+    .min(2, { error: 'must be at least 2 (one request is not a pattern)' })
+    .max(1000, { error: 'must be at most 1000' }),
+  windowDays: z
+    .int({ error: (issue) => (issue.input === undefined ? undefined : 'must be a whole number of days') })
+    .min(1, { error: 'must be 1 to 365 days' })
+    .max(365, { error: 'must be 1 to 365 days' }),
+  similarity: z.number().gt(0, { error: 'must be above 0 and at most 1' }).lte(1, { error: 'must be above 0 and at most 1' }),
+  label: scopedLabel,
+  tierLabel: scopedLabel,
+  gitlabGroup: groupPath.optional(),
+}) satisfies z.ZodType<Omit<AutomationPolicy, 'gitlabGroup'> & { gitlabGroup?: string | undefined }>;
