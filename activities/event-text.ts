@@ -104,6 +104,8 @@ export function eventHeadline(state: RequestState, event: RequestEvent, style: H
       return 'Crisis swarm channel opened';
     case 'coverage_opened':
       return `Coverage is open: over to ${tier}`;
+    case 'review_opened':
+      return 'Post-incident review opened';
     default: {
       const unknown: never = event;
       return style.escape(String(unknown));

@@ -124,6 +124,7 @@ const EMOJI: Readonly<Record<RequestEvent, string>> = {
   cancelled: ':no_entry_sign:',
   swarm_opened: ':rotating_light:',
   coverage_opened: ':sunrise:',
+  review_opened: ':clipboard:',
 };
 
 /** What {@link replyText} needs besides the state and the event. */

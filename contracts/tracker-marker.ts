@@ -58,3 +58,33 @@ const EFFECT_MARKER_AT_END = /<!-- tierflow-effect: ([^<>\s]+) -->\s*$/;
 export function markedEffectId(body: string): string | null {
   return EFFECT_MARKER_AT_END.exec(body)?.[1] ?? null;
 }
+
+/**
+ * The words that tie a post-incident review issue to its request (the search term before
+ * creating). Not the request marker: a review issue is never taken for the request's tracker
+ * issue, by a retried `createTrackerIssue` or by anyone else.
+ */
+export function reviewMarker(requestId: string): string {
+  return `tierflow-review: ${commentSafe(requestId)}`;
+}
+
+/** The hidden comment a review issue's description ends with. */
+export function reviewMarkerComment(requestId: string): string {
+  return `<!-- ${reviewMarker(requestId)} -->`;
+}
+
+/** True when a description carries this request's review marker (the whole comment: `req-1` does not match `req-12`). */
+export function hasReviewMarker(description: string | null | undefined, requestId: string): boolean {
+  return description?.includes(reviewMarkerComment(requestId)) ?? false;
+}
+
+const REVIEW_MARKER = /<!-- tierflow-review: ([^\s<>]{1,200}) -->/;
+
+/**
+ * The request a review marker names, or null. A hint only (anyone can write it): it keeps intake
+ * from taking tierflow's review issue for a new request, and never selects a request.
+ * @example markedReviewId('…\n<!-- tierflow-review: req-json-1 -->') // 'req-json-1'
+ */
+export function markedReviewId(description: string | null | undefined): string | null {
+  return REVIEW_MARKER.exec(description ?? '')?.[1] ?? null;
+}

@@ -7,6 +7,7 @@ import { formatInstant } from './calendar.js';
 import { holdOutsideCoverage } from './coverage-hold.js';
 import { clockStopEvents } from './decision-events.js';
 import { pauseClock, resumeClock, retargetClock, stopClock, type SlaClock } from './sla-clock.js';
+import { withReview } from './review.js';
 import { targetsFor } from './sla-policy.js';
 import {
   announce,
@@ -216,7 +217,10 @@ function decide(state: RequestState, action: ActionName, args: ActionArgs, ctx: 
         nextReminderAt: null,
         slaBreached: breachedIn(state, stopped),
       } as RequestState;
-      return done(logged(next), action === 'solved' ? 'self_served' : 'resolved');
+      // At Tier 5 the resolution closes an incident: its post-incident review opens after the announcements.
+      const review = withReview(logged(next), ctx);
+      const event = action === 'solved' ? 'self_served' : 'resolved';
+      return withEffects(review.state, [...announce(review.state, event, note), ...review.bodies], stops(review.state));
     }
     case 'escalate': {
       // The tier's clocks are superseded; one already past its target is a breach its timer had not fired yet.

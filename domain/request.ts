@@ -67,6 +67,8 @@ export interface RequestLinks {
   gitlabIssue: string | null;
   /** A crisis's swarm channel (Slack channel id), once created. */
   swarmChannel?: string | null;
+  /** The post-incident review issue (URL) of a request resolved at Tier 5, once opened. */
+  reviewIssue?: string | null;
 }
 
 /** Everything that happens to a request, as announced in Slack and GitLab. */
@@ -88,7 +90,9 @@ export type RequestEvent =
   /** A crisis's swarm channel was opened (the note names it). */
   | 'swarm_opened'
   /** Coverage opened: what was held while it was closed (a breach's escalation, mentions) is announced now. */
-  | 'coverage_opened';
+  | 'coverage_opened'
+  /** A request resolved at Tier 5 got its post-incident review issue (the note links it). */
+  | 'review_opened';
 
 /**
  * What the workflow must carry out after a decision. Every effect has an id unique within the
@@ -104,7 +108,14 @@ export type Effect =
    */
   | { id: string; kind: 'sync_tracker'; event: RequestEvent; note?: string; mentions?: string[] }
   /** A crisis: create its swarm channel, invite the Tier 5 group, the system owners and the requester. */
-  | { id: string; kind: 'open_swarm' };
+  | { id: string; kind: 'open_swarm' }
+  /**
+   * A request resolved at Tier 5: open its post-incident review issue in the tracker, assigned to
+   * `group` (the Tier 5 GitLab group: its members, GitLab cannot assign a group) and cc'ing `cc`
+   * (GitLab group paths, no `@`). Not named `mentions`: a review is a task for the days after,
+   * not a page held for coverage.
+   */
+  | { id: string; kind: 'open_review_issue'; group: string | null; cc: string[] };
 
 /** The request's state: plain data, carried whole across continue-as-new. */
 export interface RequestState {
@@ -144,6 +155,8 @@ export interface RequestState {
   held?: Held | null;
   /** How the request did against its SLA so far (absent in states carried from before it was kept). */
   outcome?: SlaOutcome;
+  /** True once a post-incident review was decided (opened or on its way): a request gets one review, however often it is reopened. */
+  reviewDecided?: boolean;
 }
 
 export interface Decision {
@@ -278,7 +291,8 @@ export function upgradeState(carried: RequestState): RequestState {
   return { ...carried, timeline: bounded.map(clipNote), timelineTotal: timeline.length, timelineCounts: countActions(timeline) };
 }
 
-type EffectBody = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+/** An effect before {@link withEffects} gives it its id. */
+export type EffectBody = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
 
 /** Adds effects with ids `<request id>#<n>`; the counter lives in the state so ids survive replay and continue-as-new. */
 export function withEffects(state: RequestState, bodies: EffectBody[], events: DecisionEvent[] = []): Decision {

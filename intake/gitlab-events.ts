@@ -17,10 +17,11 @@
  *   the tracker), its system from a `corpsys::…` label if any — unless a request already records
  *   the issue, or the issue is tierflow's own still being opened (its marker names a request that
  *   has no tracker issue yet: GitLab's hook can arrive before GitLab's answer does);
- * - system notes and notes tierflow wrote (effect marker), anything else → acknowledged and ignored.
+ * - system notes and notes tierflow wrote (effect marker), anything else → acknowledged and ignored;
+ * - tierflow's post-incident review issues (review marker) are opened by tierflow: no request starts.
  */
 import type { ActionArgs } from '../domain/request-actions.js';
-import { markedEffectId, markedRequestId } from '../contracts/tracker-marker.js';
+import { markedEffectId, markedRequestId, markedReviewId } from '../contracts/tracker-marker.js';
 import { actionForIssueEvent } from '../domain/tracker-issue.js';
 import { PRIORITIES, REQUEST_TYPES } from '../domain/types.js';
 import type { ActionName, HelpRequestInput } from '../contracts/help-request.js';
@@ -112,6 +113,9 @@ export function decideIssueHook(hook: IssueHook, ctx: GitlabContext): GitlabDeci
   if (action) return actOnIssue(project.id, issue.iid, action, { ...args, note: `issue ${action === 'resolve' ? 'closed' : 'reopened'} in GitLab` });
   switch (issue.action) {
     case 'open': {
+      // tierflow's own post-incident review issue is about a request, not a new one. (A person who
+      // copies the hidden marker only keeps their own issue from becoming a request.)
+      if (markedReviewId(issue.description) !== null) return { kind: 'ignore', label: 'review_issue', reason: 'post-incident review issue opened by tierflow' };
       const labels = (hook.labels ?? []).map((l) => l.title);
       const system = labels.find((l) => /^corpsys::/i.test(l));
       const priority = labelValue(labels, 'priority::', PRIORITIES);

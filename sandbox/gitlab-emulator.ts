@@ -1,6 +1,6 @@
 /**
  * A local emulator of the GitLab REST API v4 endpoints tierflow uses (projects, issues, issue
- * notes, the project's issue templates), shaped like GitLab's answers so `@gitbeaker/rest` works
+ * notes, the project's issue templates, a group's members), shaped like GitLab's answers so `@gitbeaker/rest` works
  * against it unchanged. Quick actions (`/label`, `/assign`, `/close`, ...) in issue descriptions
  * and notes run and are removed from the stored text, as GitLab does (see `gitlab-quick-actions.ts`).
  *
@@ -56,6 +56,12 @@ export interface GitlabEmulatorOptions {
    * tests run at full speed. Sandbox mode turns them on.
    */
   rateLimits?: boolean | GitlabRateLimits;
+  /**
+   * Groups and their direct members' usernames, by full path (`gitlab-com/gl-security/corp`), served
+   * at `GET /groups/:id/members` (and `/members/all`, with the ancestors' members); a member is the
+   * same user everywhere (`assignee_ids`, `/assign`). Default: none (every group is 404).
+   */
+  groups?: Record<string, string[]>;
 }
 
 /** A running GitLab emulator. */
@@ -76,9 +82,11 @@ export interface GitlabEmulator {
    * writes (through the real client: `new Gitlab({ host: url, token: gitlab.tokenFor('mallory') })`).
    */
   tokenFor(username: string): string;
+  /** Sets a group's direct members (usernames; null removes the group) until the next `reset`. */
+  setGroupMembers(path: string, usernames: string[] | null): void;
   /** Adds or replaces an issue template (null removes it) until the next `reset`. */
   setIssueTemplate(key: string, content: string | null): void;
-  /** Forgets issues, notes, calls, pending failures and rate-limit counts, and restores the configured templates (tokens of `tokenFor` stay valid). */
+  /** Forgets issues, notes, calls, pending failures and rate-limit counts, and restores the configured templates and groups (tokens of `tokenFor` stay valid). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -136,6 +144,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
   const store = new GitlabStore(opts.projects ?? [DEFAULT_GITLAB_PROJECT], () => baseUrl, opts.now ?? Date.now, opts.firstProjectId);
   const templates = new Map(Object.entries(opts.issueTemplates ?? {}));
   const limiter = opts.rateLimits ? createGitlabRateLimiter(opts.rateLimits, opts.now ?? Date.now) : null;
+  const groups = new Map(Object.entries(opts.groups ?? {}));
 
   const editIssue = (issue: GitlabIssue, p: Params, actor: GitlabUser): Answer => {
     if (!EDITABLE.some((k) => p[k] !== undefined)) return error(400, `${EDITABLE.join(', ')} are missing, at least one parameter must be provided`);
@@ -151,7 +160,7 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     if (p.remove_labels !== undefined) issue.labels = issue.labels.filter((l) => !parseLabels(p.remove_labels).includes(l));
     if (p.confidential !== undefined) issue.confidential = bool(p.confidential);
     if (p.assignee_ids !== undefined || p.assignee_id !== undefined) {
-      issue.assignees = ids(p.assignee_ids ?? p.assignee_id).map((a) => store.user(a));
+      issue.assignees = ids(p.assignee_ids ?? p.assignee_id).map((a) => store.knownUser(a));
       issue.assignee = issue.assignees[0] ?? null;
     }
     const at = store.timestamp();
@@ -271,6 +280,24 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
       return content === undefined ? message(404, '404 Template Not Found') : json(200, { name: key, content });
     }),
   );
+  // A group's members (Developer access), as `GET /groups/:id/members` lists them; `/all` adds the ancestors' members.
+  const membersOf = (path: string, inherited: boolean) => {
+    const paths = inherited ? [...groups.keys()].filter((g) => path === g || path.startsWith(`${g}/`)) : [path];
+    const usernames = [...new Set(paths.flatMap((g) => groups.get(g) ?? []))];
+    return usernames.map((username) => ({
+      ...store.userNamed(username),
+      access_level: 30,
+      created_at: store.timestamp(),
+      expires_at: null,
+      membership_state: 'active',
+    }));
+  };
+  const groupMembers = (inherited: boolean) => (request: FastifyRequest, reply: FastifyReply) => {
+    const { group } = request.params as { group: string };
+    return send(reply, groups.has(group) ? pageOf(request, membersOf(group, inherited)) : message(404, '404 Group Not Found'));
+  };
+  app.get('/api/v4/groups/:group/members', groupMembers(false));
+  app.get('/api/v4/groups/:group/members/all', groupMembers(true));
   app.setNotFoundHandler((_request, reply) => send(reply, NOT_FOUND));
   const { url } = await server.listen(opts.port);
   baseUrl = url;
@@ -292,6 +319,10 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     issues: (project) => projectOf(project).issues,
     notes: (project, iid) => store.notes(projectOf(project), iid),
     tokenFor: (username) => store.tokenFor(username),
+    setGroupMembers(path, usernames) {
+      if (usernames === null) groups.delete(path);
+      else groups.set(path, [...usernames]);
+    },
     setIssueTemplate(key, content) {
       if (content === null) templates.delete(key);
       else templates.set(key, content);
@@ -299,6 +330,8 @@ export async function createGitlabEmulator(opts: GitlabEmulatorOptions = {}): Pr
     reset() {
       templates.clear();
       for (const [key, content] of Object.entries(opts.issueTemplates ?? {})) templates.set(key, content);
+      groups.clear();
+      for (const [path, usernames] of Object.entries(opts.groups ?? {})) groups.set(path, usernames);
       store.reset();
       server.reset();
       limiter?.reset();

@@ -163,6 +163,13 @@ export class GitlabStore {
     return { text: stripped, ran: actions };
   }
 
+  /** The user with this id: the bot, a person of {@link tokenFor} (e.g. a group member being assigned), else a stand-in `user<id>`. */
+  knownUser(id: number): GitlabUser {
+    if (id === this.bot.id) return this.bot;
+    const person = [...this.people.values()].find((p) => p.id === id);
+    return person ? { ...person, web_url: `${this.baseUrl()}/${person.username}` } : this.user(id);
+  }
+
   user(id: number, username = `user${id}`, name = `User ${id}`): GitlabUser {
     return { id, username, name, state: 'active', avatar_url: null, web_url: `${this.baseUrl()}/${username}` };
   }
@@ -219,7 +226,7 @@ export class GitlabStore {
     const id = this.nextIssueId++;
     const at = this.timestamp();
     const self = `${this.baseUrl()}/api/v4/projects/${project.id}/issues/${iid}`;
-    const assignees = fields.assigneeIds.map((a) => this.user(a));
+    const assignees = fields.assigneeIds.map((a) => this.knownUser(a));
     const issue: GitlabIssue = {
       id,
       iid,

@@ -49,6 +49,7 @@ const LANE_OF: Readonly<Record<Effect['kind'], EffectLane>> = {
   open_swarm: 'slack',
   open_tracker_issue: 'gitlab',
   sync_tracker: 'gitlab',
+  open_review_issue: 'gitlab',
 };
 
 /** How long a new tracker issue waits for the Slack thread's link (its description links the thread); it opens without it after that. */
@@ -109,6 +110,12 @@ export class EffectRunner {
     this.publish();
     this.#closing = true;
     await Promise.all(this.#laneRuns);
+    // One lane's effect may have decided work for a lane that had already finished (the review
+    // issue, opened in the GitLab lane, is announced in Slack): run the lanes again until none is left.
+    while (this.request.pending.length > 0) {
+      this.#laneRuns = EFFECT_LANES.map((lane) => this.runLane(lane));
+      await Promise.all(this.#laneRuns);
+    }
   }
 
   /** Before continue-as-new: without lanes every effect is carried out first; with them, nothing waits. */
@@ -223,6 +230,22 @@ export class EffectRunner {
           },
         ]);
         request.swarmOpened({ id: swarm.channel, name: swarm.name });
+        return;
+      }
+      case 'open_review_issue': {
+        // The state as it is now (resolved: its outcome final), with the whole bounded timeline the snapshot leaves out.
+        const review = await integrations.openReviewIssue.executeWithOptions(this.options('gitlab', 'GitLab: open the post-incident review issue'), [
+          {
+            state: request.snapshot(),
+            timeline: request.state.timeline,
+            calendar: plan.calendar,
+            group: effect.group,
+            cc: effect.cc,
+            ...this.rerun(effect),
+          },
+        ]);
+        request.reviewOpened({ url: review.webUrl });
+        if (review.warning) request.note({ at: Date.now(), actor: 'tierflow', action: 'integration_warning', note: review.warning });
         return;
       }
       case 'thread_reply':

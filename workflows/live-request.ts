@@ -21,6 +21,7 @@ import {
   type RequestState,
   type TimelineEntry,
 } from '../domain/request.js';
+import { reviewOpened } from '../domain/review.js';
 import { toStatusView, type RequestStatusView } from '../domain/status-view.js';
 import { NO_OUTCOME, nextOutcome } from '../domain/sla-outcome.js';
 import { recordSlaMetrics } from './sla-metrics.js';
@@ -144,6 +145,11 @@ export class LiveRequest {
   /** The crisis's swarm channel is open: linked, announced, mirrored from now on. */
   swarmOpened(channel: { id: string; name: string }): void {
     this.apply(swarmOpened(this.#state, channel, this.ctx()));
+  }
+
+  /** The post-incident review issue is open: linked, recorded, announced in the thread (and the swarm) and on the tracker issue. */
+  reviewOpened(issue: { url: string }): void {
+    this.apply(reviewOpened(this.#state, issue, this.ctx()));
   }
 
   /** True when this run publishes its SLA outcome as search attributes (see {@link OPERATIONS_PATCH}). */
