@@ -6,9 +6,12 @@ import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 
 import type { TierflowConfig } from '../domain/config.js';
+import { createAutomationActivities, readResolvedRequests } from './automation-candidates.js';
 import { createGitlabActivities, type GitlabClient } from './gitlab.js';
 import { createPlanActivities } from './plan.js';
 import { createReconcileActivities } from './reconcile.js';
+import { createSlaDigestActivities, type SlaReportReader } from './sla-digest.js';
+import { createReviewActivities } from './review-issue.js';
 import { createSlackActivities } from './slack.js';
 import { createUsergroupDirectory } from './slack-groups.js';
 import { createSlackNoticeActivities } from './slack-notice.js';
@@ -22,6 +25,8 @@ export interface ActivityDeps {
   gitlabProject: string;
   /** For the tracker reconciliation, which reads request status and signals requests. */
   client: Client;
+  /** The weekly SLA digest: its channel (`SLACK_DIGEST_CHANNEL`, null: none) and the report it reads (default: no digest). */
+  digest?: { channel: string | null; readReport: SlaReportReader };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -34,6 +39,14 @@ export function createActivities(deps: ActivityDeps) {
     ...createSlackSwarmActivities(slack),
     ...createGitlabActivities({ gitlab: deps.gitlab, project: deps.gitlabProject }),
     ...createReconcileActivities({ gitlab: deps.gitlab, project: deps.gitlabProject, client: deps.client }),
+    ...createSlaDigestActivities({ slack: deps.slack, channel: deps.digest?.channel ?? null, readReport: deps.digest?.readReport ?? null }),
+    ...createAutomationActivities({
+      gitlab: deps.gitlab,
+      project: deps.gitlabProject,
+      config: deps.config,
+      resolvedSince: (since) => readResolvedRequests(deps.client, since),
+    }),
+    ...createReviewActivities({ gitlab: deps.gitlab, project: deps.gitlabProject }),
   };
 }
 

@@ -29,6 +29,8 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SANDBOX_API_TOKEN = 'sandbox';
 /** The help channel id used in sandbox mode when `SLACK_HELP_CHANNEL` is unset. */
 export const SANDBOX_HELP_CHANNEL = 'C0ITHELP';
+/** A Slack channel id (`C…` public, `G…` private): `files.completeUploadExternal` shares into an id, never a name. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,30}$/;
 /** Where the intake listens, and its Prometheus listener (loopback unless configured otherwise). */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9091';
@@ -81,6 +83,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: z.url().optional(),
   SLACK_HELP_CHANNEL: optionalText,
+  // The weekly SLA digest's channel (unset: no digest; sandbox: the help channel).
+  SLACK_DIGEST_CHANNEL: z.string().trim().regex(SLACK_CHANNEL_ID, 'expected a Slack channel id such as C0123ABCD (not a #name)').optional(),
   GITLAB_URL: z.url().optional(),
   GITLAB_TOKEN: optionalText,
   GITLAB_PROJECT: z.string().trim().min(1).default('gitlab-com/gl-security/corp/issue-tracker'),
@@ -120,7 +124,15 @@ export interface Settings {
    * Slack. `appToken` (`SLACK_APP_TOKEN`, `xapp-…`) switches Socket Mode on: the intake also takes
    * deliveries over a WebSocket opened with `apps.connections.open` at `apiUrl` (`SLACK_API_URL`).
    */
-  slack: { botToken: string | null; signingSecret: string | null; appToken: string | null; apiUrl: string | null; helpChannel: string | null };
+  slack: {
+    botToken: string | null;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string | null;
+    helpChannel: string | null;
+    /** Where the weekly SLA digest is posted (`SLACK_DIGEST_CHANNEL`); null: no digest, and no digest Schedule. */
+    digestChannel: string | null;
+  };
   gitlab: { url: string; token: string | null; project: string; webhookSecret: string | null };
   configDir: string | null;
   dataDir: string;
@@ -168,6 +180,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
   }
   const e = parsed.data;
   const sandbox = mode === 'sandbox';
+  const helpChannel = e.SLACK_HELP_CHANNEL ?? (sandbox ? SANDBOX_HELP_CHANNEL : null);
   return {
     mode,
     entry,
@@ -185,7 +198,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, opts: { entry: Entry }): Se
       signingSecret: e.SLACK_SIGNING_SECRET ?? null,
       appToken: e.SLACK_APP_TOKEN ?? null,
       apiUrl: e.SLACK_API_URL ?? null,
-      helpChannel: e.SLACK_HELP_CHANNEL ?? (sandbox ? SANDBOX_HELP_CHANNEL : null),
+      helpChannel,
+      // Sandbox: the digest goes to the help channel, so `npm start` shows it in the viewer.
+      digestChannel: e.SLACK_DIGEST_CHANNEL ?? (sandbox ? helpChannel : null),
     },
     gitlab: {
       url: e.GITLAB_URL ?? 'https://gitlab.com',
@@ -223,7 +238,12 @@ export function describeSettings(s: Settings): Record<string, unknown> {
     metrics: s.metricsAddress,
     slack: sandbox
       ? 'sandbox emulator'
-      : { apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/', helpChannel: s.slack.helpChannel, socketMode: s.slack.appToken !== null },
+      : {
+          apiUrl: s.slack.apiUrl ?? 'https://slack.com/api/',
+          helpChannel: s.slack.helpChannel,
+          digestChannel: s.slack.digestChannel ?? 'none',
+          socketMode: s.slack.appToken !== null,
+        },
     gitlab: sandbox ? 'sandbox emulator' : { url: s.gitlab.url, project: s.gitlab.project },
     intakeSignature: s.intakeSecret ? 'required' : s.sources.webhook && sandbox ? 'not required (sandbox)' : 'n/a',
     config: s.configDir ?? 'built-in registry',

@@ -9,18 +9,24 @@
  * public, keep their members (their creator first) and topic, and refuse posts and invitations
  * from non-members (`not_in_channel`); configured channels have everyone in them.
  *
+ * Files: `files.getUploadURLExternal`, the upload URL and `files.completeUploadExternal`, as
+ * `files.uploadV2` calls them, and `files.list` (see `slack-files.ts`); `files` holds every file
+ * with its bytes.
+ *
  * With `rateLimits`, each method keeps to its published tier and `chat.postMessage` to about one
  * message a second per channel (see `slack-rate-limits.ts`): over it, HTTP 429 with `Retry-After`
  * and `{ ok: false, error: 'ratelimited' }`, and the call is not performed.
  */
 import { createEmulatorServer, paramsOf, type Failure, type RecordedCall } from './emulator-server.js';
 import { answerAppLevelCall, startSocketModeServer, type SocketModeServer } from './slack-socket-mode.js';
+import { fileMethods, registerUploadRoute, SlackFiles, type SlackFile } from './slack-files.js';
 import { SlackStore, type SlackChannel, type SlackEphemeral, type SlackMessage, type SlackMetadata, type SlackThread, type SlackView } from './slack-store.js';
 import { createSlackRateLimiter, type SlackRateLimits } from './slack-rate-limits.js';
 import { registerViewerRoutes } from './slack-viewer-routes.js';
 
 export type { SlackChannel, SlackEphemeral, SlackMessage, SlackMetadata, SlackThread, SlackView } from './slack-store.js';
 export type { SlackRateLimits } from './slack-rate-limits.js';
+export type { SlackFile } from './slack-files.js';
 
 /** A user group served by `usergroups.list`. */
 export interface SlackUsergroupConfig {
@@ -71,6 +77,8 @@ export interface SlackEmulator {
   readonly ephemerals: SlackEphemeral[];
   /** Modals opened with `views.open`. */
   readonly views: SlackView[];
+  /** Files reserved with `files.getUploadURLExternal`, their bytes once uploaded, their channel and comment once completed. */
+  readonly files: SlackFile[];
   /** Socket Mode: the WebSocket `apps.connections.open` (app-level token `xapp-…`) points at; tests push envelopes with `send`. */
   readonly socketMode: SocketModeServer;
   /** A read-only HTML view of the channels, threads and modals (`/viewer`), for people running the sandbox. */
@@ -122,6 +130,9 @@ const SCOPES: Record<string, string> = {
   'conversations.setTopic': 'channels:write.topic',
   'conversations.list': 'channels:read',
   'users.info': 'users:read',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+  'files.list': 'files:read',
 };
 
 /** Cursor pagination as Slack does it (`limit`, `cursor` → `response_metadata.next_cursor`). */
@@ -153,6 +164,8 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
   const store = new SlackStore(opts.channels ?? [{ id: 'C0ITHELP', name: 'it_help' }], opts.now ?? Date.now);
   const usergroups = opts.usergroups ?? [];
   const limiter = opts.rateLimits ? createSlackRateLimiter(opts.rateLimits, opts.now ?? Date.now) : null;
+  const files = new SlackFiles();
+  let baseUrl = '';
   let viewCounter = 0;
 
   const content = (p: Params): { text: string; blocks?: unknown[]; attachments?: unknown[]; metadata?: SlackMetadata } | string => {
@@ -398,6 +411,16 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       store.views.push(opened);
       return { ok: true, view: { ...(view as object), id: opened.id, team_id: teamId } };
     },
+    ...fileMethods({
+      files,
+      store,
+      teamId,
+      workspace,
+      baseUrl: () => baseUrl,
+      poster: () => poster,
+      channelOf: (p, key) => channelOf(p, key),
+      now: opts.now ?? Date.now,
+    }),
   };
 
   const socketMode = await startSocketModeServer();
@@ -425,9 +448,16 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
       return handle(p);
     },
   });
-  registerViewerRoutes(server.app, store, () => ({ botUserId, users: opts.users ?? [], usergroups, channels: store.allChannels() }));
+  registerUploadRoute(server.app, files);
+  registerViewerRoutes(
+    server.app,
+    store,
+    () => ({ botUserId, users: opts.users ?? [], usergroups, channels: store.allChannels() }),
+    (id) => files.get(id),
+  );
   server.app.setNotFoundHandler((_request, reply) => reply.code(200).send(fail('unknown_method')));
   const { url } = await server.listen(opts.port);
+  baseUrl = url;
 
   return {
     url: `${url}/api/`,
@@ -445,6 +475,9 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     get views() {
       return store.views;
     },
+    get files() {
+      return files.files;
+    },
     threads: (channel) => store.threads(store.channel(channel)?.id ?? channel),
     get channels() {
       return store.allChannels();
@@ -452,6 +485,7 @@ export async function createSlackEmulator(opts: SlackEmulatorOptions = {}): Prom
     members: (channel) => store.members(store.channel(channel)?.id ?? channel),
     reset() {
       store.reset();
+      files.reset();
       server.reset();
       limiter?.reset();
     },

@@ -51,6 +51,10 @@ export const SLACK_METHOD_LIMITS: Readonly<Record<string, BucketLimit>> = {
   'views.open': SLACK_TIERS[4],
   'auth.test': SLACK_TIERS[4],
   'apps.connections.open': SLACK_TIERS[1],
+  // files.uploadV2: its two Web API calls (the upload URL itself is not a Web API method), and the digest's lookup.
+  'files.getUploadURLExternal': SLACK_TIERS[4],
+  'files.completeUploadExternal': SLACK_TIERS[4],
+  'files.list': SLACK_TIERS[3],
 };
 
 /** The Slack emulator's `rateLimits` option when given as an object: Slack's limits, with what a test changes. */

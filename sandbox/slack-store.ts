@@ -25,6 +25,10 @@ export interface SlackMessage {
   bot_id?: string;
   app_id?: string;
   reply_broadcast?: boolean;
+  /** Files shared with the message (`files.completeUploadExternal`), as Slack's file objects. */
+  files?: Record<string, unknown>[];
+  /** True on the message a file upload posted. */
+  upload?: boolean;
   /** Set once the message has been updated. */
   edited?: { user: string; ts: string };
 }

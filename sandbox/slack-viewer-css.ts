@@ -77,4 +77,7 @@ hr.divider{border:0;border-top:1px solid #e2e2e2}
 .options{list-style:none;margin:4px 0 0;padding:4px 6px;border:1px solid #e2e2e2;border-radius:4px;display:flex;flex-wrap:wrap;gap:2px 6px;font-size:12px;color:#616061}
 .options li{padding:0 4px}
 .options li.selected{color:#fff;background:#1264a3;border-radius:3px}
+.file{margin:6px 0 0;display:inline-block;border:1px solid #e2e2e2;border-radius:8px;overflow:hidden;max-width:100%}
+.file img{display:block;max-width:min(560px,100%);height:auto}
+.file figcaption{padding:4px 10px;font-size:13px;color:#616061}
 `;

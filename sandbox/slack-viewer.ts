@@ -14,8 +14,8 @@ import { VIEWER_CSS } from './slack-viewer-css.js';
 
 export { escapeHtml, mrkdwnToHtml } from './slack-mrkdwn.js';
 
-/** The Content-Security-Policy the viewer's pages are served with: inline styles, nothing else. */
-export const VIEWER_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The Content-Security-Policy the viewer's pages are served with: inline styles and the emulator's own images, nothing else. */
+export const VIEWER_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Who is who in the workspace, for names, mentions and the channel list. */
 export interface ViewerDirectory {
@@ -64,15 +64,27 @@ function avatar(name: string, id: string): string {
   return `<div class="avatar c${hash % 8}" aria-hidden="true">${escapeHtml(initials)}</div>`;
 }
 
-/** What a message shows: its blocks when it has some, else its text; attachments after. */
-function contentHtml(m: Pick<SlackMessage, 'text' | 'blocks' | 'attachments'>, dir: MrkdwnDirectory): string {
+const fileHref = (id: string): string => `${base}/files/${encodeURIComponent(id)}`;
+
+/** An uploaded file: an image shown from the emulator (PNG, JPEG, GIF), anything else by its title. */
+function fileHtml(file: Record<string, unknown>): string {
+  const id = typeof file.id === 'string' ? file.id : '';
+  const title = escapeHtml(typeof file.title === 'string' ? file.title : typeof file.name === 'string' ? file.name : id);
+  const alt = escapeHtml(typeof file.alt_txt === 'string' ? file.alt_txt : typeof file.title === 'string' ? file.title : '');
+  const image = typeof file.mimetype === 'string' && /^image\/(png|jpeg|gif)$/.test(file.mimetype);
+  const shown = image ? `<img src="${fileHref(id)}" alt="${alt}">` : '';
+  return `<figure class="file">${shown}<figcaption>${title}</figcaption></figure>`;
+}
+
+/** What a message shows: its blocks when it has some, else its text; attachments and files after. */
+function contentHtml(m: Pick<SlackMessage, 'text' | 'blocks' | 'attachments' | 'files'>, dir: MrkdwnDirectory): string {
   const main = m.blocks && m.blocks.length > 0 ? blocksHtml(m.blocks, dir) : `<div class="text">${mrkdwnToHtml(m.text, dir)}</div>`;
   const attachments = (m.attachments ?? []).map((a) => {
     const att = (a ?? {}) as { text?: unknown; blocks?: unknown; fallback?: unknown };
     const inner = Array.isArray(att.blocks) ? blocksHtml(att.blocks, dir) : typeof att.text === 'string' ? mrkdwnToHtml(att.text, dir) : '';
     return `<div class="attachment">${inner}</div>`;
   });
-  return main + attachments.join('');
+  return main + attachments.join('') + (m.files ?? []).map(fileHtml).join('');
 }
 
 function messageHtml(m: SlackMessage, dir: ViewerDirectory): string {

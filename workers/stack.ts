@@ -26,6 +26,7 @@ import type { EffectLane } from '../contracts/help-request.js';
 import { createIntakeMetrics } from '../intake/metrics.js';
 import { createMetricsApp } from '../intake/metrics-server.js';
 import { createSlackDirectory, type SlackDirectory } from '../intake/slack-directory.js';
+import { readSlaReport } from '../queries/sla-report.js';
 import { loadConfig } from '../registry/load.js';
 import { startSandbox, usergroupsFor, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
 import { buildClients, buildSlackClient, type IntegrationClients } from './clients.js';
@@ -188,7 +189,9 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
   const lazy = parts.intake && !parts.worker && !parts.schedules;
   const client = overrides.temporal?.client ?? (await connectClient(required(address, 'TEMPORAL_ADDRESS'), namespace, lazy));
   if (!overrides.temporal) stops.add(() => client.connection.close());
-  if (parts.schedules) await ensureSchedules(client, overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {});
+  // The weekly SLA digest runs on the coverage calendar's Mondays, and only with a channel to post to.
+  const digest = settings.slack.digestChannel ? { timeZone: config.calendar.timezone } : null;
+  if (parts.schedules) await ensureSchedules(client, { ...(overrides.taskQueue ? { taskQueue: overrides.taskQueue } : {}), digest });
 
   // Sandbox mode: both Slack and GitLab are the emulators (never one real, one emulated).
   const clients = parts.worker ? buildClients(settings, urls) : null;
@@ -259,6 +262,7 @@ async function startWorker(
       client: ctx.client,
       helpChannel: required(settings.slack.helpChannel, 'SLACK_HELP_CHANNEL'),
       gitlabProject: settings.gitlab.project,
+      digest: { channel: settings.slack.digestChannel, readReport: (range) => readSlaReport(ctx.client, range) },
     },
   });
   const workers = [worker, ...lanes];

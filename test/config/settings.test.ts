@@ -251,6 +251,29 @@ describe('intake sources (TIERFLOW_SOURCES)', () => {
   });
 });
 
+describe('the weekly SLA digest channel (SLACK_DIGEST_CHANNEL)', () => {
+  it('is the help channel in sandbox mode, so npm start posts the digest where the viewer shows it', () => {
+    expect(loadSettings({}, { entry: 'embedded' }).slack.digestChannel).toBe('C0ITHELP');
+    expect(loadSettings({ TIERFLOW_SANDBOX: '1', SLACK_HELP_CHANNEL: 'C0OTHERHELP' }, { entry: 'embedded' }).slack.digestChannel).toBe('C0OTHERHELP');
+    expect(loadSettings({ TIERFLOW_SANDBOX: '1', SLACK_DIGEST_CHANNEL: 'C0DIGEST' }, { entry: 'embedded' }).slack.digestChannel).toBe('C0DIGEST');
+  });
+
+  it('is off in production unless set (no digest, no Schedule), and shown in the summary', () => {
+    const off = loadSettings(FULL, { entry: 'worker' });
+    expect(off.slack.digestChannel).toBeNull();
+    expect(describeSettings(off).slack).toMatchObject({ digestChannel: 'none' });
+    const on = loadSettings({ ...FULL, SLACK_DIGEST_CHANNEL: ' G0SLADIGEST ' }, { entry: 'worker' });
+    expect(on.slack.digestChannel).toBe('G0SLADIGEST');
+    expect(describeSettings(on).slack).toMatchObject({ digestChannel: 'G0SLADIGEST' });
+  });
+
+  it.each(['#sla-digest', 'sla-digest', 'c0lower', 'U0PERSON1'])('refuses %s, naming the variable: the upload shares into a channel id', (value) => {
+    expect(refusal(() => loadSettings({ ...FULL, SLACK_DIGEST_CHANNEL: value }, { entry: 'worker' }))).toMatch(
+      /SLACK_DIGEST_CHANNEL is malformed: expected a Slack channel id such as C0123ABCD/,
+    );
+  });
+});
+
 describe('secret strength', () => {
   const generated = ['INTAKE_SECRET', 'API_TOKEN', 'GITLAB_WEBHOOK_SECRET'];
   const shared = [...generated, 'SLACK_SIGNING_SECRET'];

@@ -55,6 +55,8 @@ export async function startHarness(opts: {
   slackToken?: string;
   namespace?: string;
   config?: TierflowConfig;
+  /** The weekly SLA digest's channel (`SLACK_DIGEST_CHANNEL`; default none). */
+  digestChannel?: string;
 }): Promise<Harness> {
   quietRuntime();
   const config = opts.config ?? loadConfig();
@@ -69,6 +71,7 @@ export async function startHarness(opts: {
     ...(opts.slackToken ? { slackToken: opts.slackToken } : {}),
     ...(opts.namespace ? { namespace: opts.namespace } : {}),
   });
+  if (opts.digestChannel) settings.slack.digestChannel = opts.digestChannel;
   const stack = await startStack(settings, {
     parts: { sandbox: true, worker: true, schedules: false, intake: false },
     config,
