@@ -27,6 +27,11 @@ RUN npm ci --omit=dev
 
 FROM base AS runtime
 ENV NODE_ENV=production
+# A font for the text of the weekly SLA digest's chart (resvg draws with the system's fonts; the
+# slim image has none, and the digest refuses to post a chart with blank labels).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=deps-prod /app/node_modules ./node_modules
 COPY --from=deps-all /app/node_modules/tsx ./node_modules/tsx
 COPY --from=deps-all /app/node_modules/esbuild ./node_modules/esbuild

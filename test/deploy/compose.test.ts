@@ -131,7 +131,7 @@ describe('docker-compose.yml and deploy/', () => {
 
   it('create exactly the search attributes the workflow upserts, with their types', () => {
     expect(searchAttributesIn(read(SA_SCRIPT))).toEqual(EXPECTED_SEARCH_ATTRIBUTES);
-    expect(Object.keys(EXPECTED_SEARCH_ATTRIBUTES)).toHaveLength(9);
+    expect(Object.keys(EXPECTED_SEARCH_ATTRIBUTES)).toHaveLength(18);
   });
 
   it('have one-shot scripts that are valid POSIX shell', () => {
