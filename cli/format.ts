@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 
 import { formatDuration } from '../domain/duration.js';
+import { csvCell } from '../domain/sla-report.js';
 
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
 
@@ -69,13 +70,7 @@ export function table(columns: readonly Column[], rows: readonly (readonly strin
  * @example csvLine(['req-1', 'Printer, 3rd floor', '=1+1']) // 'req-1,"Printer, 3rd floor",\'=1+1'
  */
 export function csvLine(cells: readonly (string | number | boolean | null)[]): string {
-  return cells
-    .map((value) => {
-      const text = value === null ? '' : String(value);
-      const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-    })
-    .join(',');
+  return cells.map((value) => csvCell(value === null ? '' : String(value))).join(',');
 }
 
 /**

@@ -224,14 +224,20 @@ const pct = (rate: number | null) => (rate === null ? '' : (rate * 100).toFixed(
 const num = (n: number | null) => (n === null ? '' : String(Math.round(n)));
 
 /**
+ * One CSV cell (RFC 4180): quoted when it holds a quote, comma or line break; a value a spreadsheet
+ * would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a `'`.
+ * @example csvCell('=1+1') // "'=1+1"
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
  * One grouping as CSV (RFC 4180, a header row first). A cell that a spreadsheet would run as a
  * formula (starting with `=`, `+`, `-`, `@`) is prefixed with `'`.
  */
 export function reportCsv(report: SlaReport, by: ReportDimension): string {
-  const cell = (value: string) => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
   const line = (g: SlaGroup) =>
     [
       g.key,
@@ -251,7 +257,7 @@ export function reportCsv(report: SlaReport, by: ReportDimension): string {
       String(g.escalations),
       String(g.reopens),
     ]
-      .map(cell)
+      .map(csvCell)
       .join(',');
   return [CSV_COLUMNS.join(','), ...report.groups[by].map(line), line(report.total)].join('\r\n') + '\r\n';
 }

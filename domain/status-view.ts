@@ -41,7 +41,7 @@ export interface RequestStatusView {
   slaBreached: boolean;
   details: string;
   clocks: ClockView[];
-  links: { slackThread: string | null; gitlabIssue: string | null; swarmChannel?: string | null };
+  links: { slackThread: string | null; gitlabIssue: string | null; swarmChannel?: string | null; reviewIssue?: string | null };
   /** ISO instant until which the requester may reopen a resolved request; null otherwise. */
   reopenUntil?: string | null;
   /** ISO instant at which announcements held while coverage was closed go out (a breach's escalation); null when nothing waits. */
@@ -129,6 +129,7 @@ export function toStatusView(state: RequestState, calendar: CoverageCalendar, no
       slackThread: state.links.slackThread,
       gitlabIssue: state.links.gitlabIssue,
       ...(state.links.swarmChannel ? { swarmChannel: state.links.swarmChannel } : {}),
+      ...(state.links.reviewIssue ? { reviewIssue: state.links.reviewIssue } : {}),
     },
     reopenUntil: reopenUntil === null ? null : new Date(reopenUntil).toISOString(),
     heldUntil: state.held && ACTIVE.includes(state.status) ? new Date(state.held.at).toISOString() : null,

@@ -181,6 +181,10 @@ async function assemble(settings: Settings, overrides: StackOverrides, stops: St
       })
     : null;
   if (sandbox) stops.add(() => sandbox.close());
+  // The tiers' GitLab groups get one member each, so a crisis's post-incident review is assigned in the sandbox too.
+  for (const tier of sandbox ? config.registry.tiers : []) {
+    if (tier.gitlabGroup) sandbox!.gitlab.setGroupMembers(tier.gitlabGroup, [`tier${tier.tier}-lead`]);
+  }
   const urls = overrides.emulatorUrls ?? (sandbox ? { slackApiUrl: sandbox.slack.url, gitlabUrl: sandbox.gitlab.url } : {});
 
   const devServer = !settings.temporal.address && !overrides.temporal ? await startEmbeddedDevServer(settings, overrides.devServer) : null;

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { applyAction } from '../../domain/request-actions.js';
 import type { Effect, RequestState } from '../../domain/request.js';
 import { reviewDue, reviewEffect, reviewOpened, withReview } from '../../domain/review.js';
-import { act, ctxAt, HOUR, MINUTE, MONDAY_9, okta, open } from './support/requests.js';
+import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
+import { toStatusView } from '../../domain/status-view.js';
+import { act, ctxAt, DAY, HOUR, MINUTE, MONDAY_9, okta, open } from './support/requests.js';
 
 const crisis = (): RequestState => open(MONDAY_9, { type: 'crisis', priority: 'P1', startTier: 5, swarm: true });
 const kinds = (effects: Effect[]) => effects.map((e) => (e.kind === 'thread_reply' || e.kind === 'sync_tracker' ? `${e.kind}:${e.event}` : e.kind));
@@ -88,5 +90,6 @@ describe('the post-incident review', () => {
       expect.objectContaining({ kind: 'sync_tracker', event: 'review_opened', note: `Post-incident review: ${url}`, mentions: [] }),
     ]);
     expect(opened.state.status).toBe('resolved');
+    expect(toStatusView(opened.state, DEFAULT_CALENDAR, MONDAY_9 + 2 * HOUR, DAY).links.reviewIssue).toBe(url);
   });
 });
