@@ -74,11 +74,22 @@ export function csvLine(cells: readonly (string | number | boolean | null)[]): s
 }
 
 /**
+ * Text someone else wrote (a summary, a note, an actor), safe to print on a terminal: control
+ * characters (escape sequences that could move the cursor, retitle the window or hide what follows)
+ * and bidirectional overrides become `�`; tabs and line breaks stay.
+ * @example printable('ok\u001b]0;pwned\u0007') // 'ok�]0;pwned�'
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is being removed
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
+/**
  * `text` on one line and at most `max` characters, an ellipsis marking a cut.
  * @example truncate('Locked out of Okta after the MFA reset', 20) // 'Locked out of Okta …'
  */
 export function truncate(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = printable(text).replace(/\s+/g, ' ').trim();
   const chars = [...line];
   return chars.length <= max ? line : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

@@ -2,7 +2,8 @@
  * The SLA report as a table: one row per group of the chosen dimension, then the total. Pure.
  */
 import type { ReportDimension, SlaGroup, SlaReport } from '../domain/sla-report.js';
-import { attainment, count, formatWhen, paint, seconds, table, visibleWidth } from './format.js';
+import { formatDuration } from '../domain/duration.js';
+import { attainment, count, formatWhen, paint, seconds, table, truncate, visibleWidth } from './format.js';
 
 const GROUP_HEADER: Record<ReportDimension, string> = { tier: 'TIER', system: 'SYSTEM', priority: 'PRIORITY', week: 'WEEK' };
 
@@ -58,5 +59,17 @@ export function reportTable(report: SlaReport, by: ReportDimension, opts: { colo
     rows.at(-1)!,
     '',
     'Times are coverage time (the SLA calendar), median and 90th percentile.',
+    ...automationLines(report, colour),
   ];
+}
+
+/** The Tier 4 automation candidates under the table: what keeps being asked, and what it cost. */
+function automationLines(report: SlaReport, colour: boolean): string[] {
+  if (report.automation.length === 0) return [];
+  const rows = table(
+    [{ header: 'SYSTEM' }, { header: 'ASKED ABOUT' }, { header: 'REQUESTS', align: 'right' }, { header: 'COVERAGE TIME', align: 'right' }, { header: 'ISSUE' }],
+    report.automation.map((c) => [c.system, truncate(c.summary, 40), count(c.count), formatDuration(c.coverageSeconds * 1000), c.issueUrl ?? '']),
+    { colour },
+  );
+  return ['', paint('Tier 4 automation candidates (recurring requests, as time allows)', 'bold', colour), ...rows];
 }

@@ -4,7 +4,7 @@
  */
 import type { RequestListItem } from '../contracts/request-list.js';
 import type { RequestStatusView } from '../domain/status-view.js';
-import { csvLine, formatWhen, paint, relativeTime, table, truncate } from './format.js';
+import { csvLine, formatWhen, paint, printable, relativeTime, table, truncate } from './format.js';
 
 export interface ViewOptions {
   now: number;
@@ -85,12 +85,12 @@ export function statusLines(view: RequestStatusView, opts: ViewOptions): string[
   const colour = opts.colour ?? false;
   const field = (label: string, value: string) => `${label.padEnd(15)}${value}`;
   const lines = [
-    `${paint(view.id, 'bold', colour)}  ${view.summary}`,
+    `${paint(view.id, 'bold', colour)}  ${printable(view.summary)}`,
     `Tier ${view.tier} · ${view.status} · ${view.priority} · ${view.type} · system ${view.system ?? 'not known'}`,
     view.details,
     '',
-    field('Requester', view.requester),
-    field('Assignee', dash(view.assignee)),
+    field('Requester', printable(view.requester)),
+    field('Assignee', printable(dash(view.assignee))),
     field('SLA', view.slaBreached ? paint('breached', 'red', colour) : 'within targets'),
   ];
   if (view.reopenUntil) lines.push(field('Reopen until', formatWhen(view.reopenUntil, opts.zone)));
@@ -123,7 +123,7 @@ export function statusLines(view: RequestStatusView, opts: ViewOptions): string[
   lines.push(
     ...table(
       [{ header: 'WHEN' }, { header: 'ACTION' }, { header: 'BY' }, { header: 'NOTE' }],
-      view.timeline.map((entry) => [formatWhen(entry.at, opts.zone), entry.action, entry.actor, truncate(entry.note ?? '', 80)]),
+      view.timeline.map((entry) => [formatWhen(entry.at, opts.zone), entry.action, truncate(entry.actor, 40), truncate(entry.note ?? '', 80)]),
     ).map((line) => `  ${line}`),
   );
   return lines;

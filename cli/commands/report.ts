@@ -7,11 +7,13 @@ import { type Command, Option } from 'commander';
 import { FilterError, parseRequestFilter } from '../../contracts/request-list.js';
 import { REPORT_DIMENSIONS, reportCsv, type ReportDimension } from '../../domain/sla-report.js';
 import { DAY_MS } from '../../domain/types.js';
+import { readAutomationCandidates } from '../../queries/automation-candidates.js';
 import { readSlaReport } from '../../queries/sla-report.js';
 import { temporalTarget, withTemporal } from '../connection.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { usageError } from '../errors.js';
 import { count } from '../format.js';
+import { loadRegistry, registryDir } from '../registry-dir.js';
 import { reportTable } from '../report-view.js';
 
 interface ReportOptions {
@@ -19,6 +21,7 @@ interface ReportOptions {
   until?: string;
   by: ReportDimension;
   format: 'table' | 'csv' | 'json';
+  config?: string;
 }
 
 /** Days a report covers when `--since` is not given. */
@@ -50,15 +53,20 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--until <date>', 'opened before (default now)')
     .addOption(new Option('--by <dimension>', 'group by').choices(REPORT_DIMENSIONS).default('tier'))
     .addOption(new Option('--format <format>', 'output (csv: the chosen grouping and the total)').choices(['table', 'csv', 'json']).default('table'))
+    .option('--config <dir>', 'registry folder for the Tier 4 automation thresholds (default TIERFLOW_CONFIG, else the bundled registry)')
     .action(async (opts: ReportOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const range = reportRange(opts, ctx.now());
       const format = globals.json ? 'json' : opts.format;
       // Progress only for a person watching a terminal: pipes and files get the report alone.
       const progress = ctx.stderr.isTTY === true;
-      const result = await withTemporal(temporalTarget(globals, ctx.env), ({ client }) =>
-        readSlaReport(client, { ...range, ...(progress ? { onPage: (read: number) => ctx.stderr.write(`\rreading requests… ${count(read)}`) } : {}) }),
-      );
+      const policy = loadRegistry(registryDir(opts.config, ctx.env)).automation;
+      const onPage = progress ? (read: number) => ctx.stderr.write(`\rreading requests… ${count(read)}`) : undefined;
+      const result = await withTemporal(temporalTarget(globals, ctx.env), async ({ client }) => {
+        // The Tier 4 automation candidates (the same grouping the daily schedule uses), shown with the report.
+        const automation = await readAutomationCandidates(client, policy, ctx.now());
+        return readSlaReport(client, { ...range, automation, ...(onPage ? { onPage } : {}) });
+      });
       if (progress) ctx.stderr.write('\r\u001b[K');
       if (format === 'json') return ctx.printJson(result);
       if (format === 'csv') return void ctx.stdout.write(reportCsv(result, opts.by));

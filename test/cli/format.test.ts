@@ -10,7 +10,7 @@ import { reportRange } from '../../cli/commands/report.js';
 import { parseAt } from '../../cli/commands/oncall.js';
 import { temporalTarget } from '../../cli/connection.js';
 import { CliError, cliErrorOf, EXIT } from '../../cli/errors.js';
-import { colourFor, csvLine, formatWhen, paint, relativeTime, table, truncate, unpainted, visibleWidth } from '../../cli/format.js';
+import { colourFor, csvLine, formatWhen, paint, printable, relativeTime, table, truncate, unpainted, visibleWidth } from '../../cli/format.js';
 
 const NOW = Date.UTC(2026, 11, 1, 10, 0);
 
@@ -129,5 +129,14 @@ describe('option values', () => {
   it('reads --at as an ISO date-time', () => {
     expect(parseAt('2026-12-25T10:00:00Z')).toBe(Date.UTC(2026, 11, 25, 10));
     expect(() => parseAt('tomorrow')).toThrow(/^--at: must be an ISO date-time/);
+  });
+});
+
+describe('text from users on a terminal', () => {
+  it('cannot send escape sequences or bidirectional overrides', () => {
+    const hostile = 'Printer\u001b]0;owned\u0007 \u001b[2J\u202eevil';
+    expect(printable(hostile)).toBe('Printer\ufffd]0;owned\ufffd \ufffd[2J\ufffdevil');
+    expect([...truncate(hostile, 80)].filter((c) => ['\u001b', '\u0007', '\u202e'].includes(c))).toEqual([]);
+    expect(printable('tabs\tand\nlines stay')).toBe('tabs\tand\nlines stay');
   });
 });
