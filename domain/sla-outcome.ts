@@ -7,6 +7,8 @@
  * - **resolution**: the coverage time from opening to the (latest) resolution, met when no
  *   resolution clock breached on the way (a breach at any tier counts; a reopen clears the result
  *   until the request is resolved again);
+ * - a breach settles its clock as missed at once (`…Met` false before any answer), so the report's
+ *   met % counts a request that breached and still waits;
  * - counts of escalations and reopens.
  *
  * Pure: fed the decision's events, the states before and after, and the request's calendar.
@@ -64,13 +66,18 @@ export function nextOutcome(
   let next = outcome;
   const since = () => coverageBetween(calendar, after.createdAt, now);
   for (const event of events) {
-    if (event.kind === 'escalated') next = { ...next, escalations: next.escalations + 1 };
-    else if (event.kind === 'sla_breached' && event.clock === 'first_response' && next.firstResponseMs === null)
-      next = { ...next, firstResponseBreached: true };
-    else if (event.kind === 'sla_breached' && event.clock === 'resolution') next = { ...next, resolutionBreached: true };
-    else if (event.kind === 'clock_stopped' && event.clock === 'first_response' && next.firstResponseMs === null) {
+    if (event.kind === 'escalated') {
+      next = { ...next, escalations: next.escalations + 1 };
+    } else if (event.kind === 'sla_breached' && event.clock === 'first_response' && next.firstResponseMs === null) {
+      // A breach settles its clock as missed at once: the report counts it before anyone answers.
+      next = { ...next, firstResponseBreached: true, firstResponseMet: false };
+    } else if (event.kind === 'sla_breached' && event.clock === 'resolution') {
+      next = { ...next, resolutionBreached: true, resolutionMet: false };
+    } else if (event.kind === 'clock_stopped' && event.clock === 'first_response' && next.firstResponseMs === null) {
       next = { ...next, firstResponseMs: since(), firstResponseMet: event.outcome === 'met' && !next.firstResponseBreached };
-    } else if (event.kind === 'clock_stopped' && event.clock === 'resolution' && event.outcome === 'breached') next = { ...next, resolutionBreached: true };
+    } else if (event.kind === 'clock_stopped' && event.clock === 'resolution' && event.outcome === 'breached') {
+      next = { ...next, resolutionBreached: true, resolutionMet: false };
+    }
   }
   if (before.status !== 'resolved' && after.status === 'resolved') {
     next = { ...next, resolutionMs: since(), resolutionMet: !next.resolutionBreached };
@@ -78,7 +85,7 @@ export function nextOutcome(
     if (next.firstResponseMs === null) next = { ...next, firstResponseMs: next.resolutionMs, firstResponseMet: !next.firstResponseBreached };
   }
   if (before.status === 'resolved' && after.status !== 'resolved' && after.status !== 'closed') {
-    next = { ...next, resolutionMs: null, resolutionMet: null, reopens: next.reopens + 1 };
+    next = { ...next, resolutionMs: null, resolutionMet: next.resolutionBreached ? false : null, reopens: next.reopens + 1 };
   }
   return next;
 }

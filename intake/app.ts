@@ -7,10 +7,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 
 import { secretEquals } from './constant-time.js';
 import { handleError, HttpError } from './http-errors.js';
+import { listCursorKey } from './list-cursor.js';
 import { keepBodiesRaw } from './raw-body.js';
 import { loopbackHostGuard, serverTimeoutOptions } from './http-transport.js';
 import { createIntakeMetrics } from './metrics.js';
 import { registerGitlabRoutes } from './routes/gitlab.js';
+import { registerReportRoutes } from './routes/reports.js';
+import { registerRequestListRoutes } from './routes/request-list.js';
 import { registerRequestRoutes } from './routes/requests.js';
 import { registerSlackRoutes } from './routes/slack.js';
 import { registerStatusPageRoutes } from './routes/status-page.js';
@@ -83,6 +86,13 @@ export function createApp(deps: IntakeDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ ok: true }));
   registerRequestRoutes(app, { ...wired, requireBearer });
+  registerRequestListRoutes(app, { gateway: deps.gateway, requireBearer, cursorKey: listCursorKey(options.apiToken) });
+  registerReportRoutes(app, {
+    gateway: deps.gateway,
+    requireBearer,
+    now,
+    ...(deps.automationCandidates ? { automationCandidates: deps.automationCandidates } : {}),
+  });
   registerStatusPageRoutes(app, { gateway: deps.gateway, key, now });
   if (options.slack) registerSlackRoutes(app, wired);
   if (options.gitlab) registerGitlabRoutes(app, wired);

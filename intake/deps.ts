@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 
 import type { ShiftConfig } from '../domain/shifts.js';
+import type { AutomationCandidate } from '../domain/sla-report.js';
 import type { HttpTimeouts } from './http-transport.js';
 import type { IntakeMetrics } from './metrics.js';
 import type { SlackDirectory } from './slack-directory.js';
@@ -85,6 +86,11 @@ export interface IntakeDeps {
    * route the completed deps, so routes may call it without a fallback.
    */
   statusUrl?: (requestId: string) => string;
+  /**
+   * The Tier 4 automation candidates the SLA report page shows (`GET /reports/sla`), for its range;
+   * e.g. `readAutomationCandidates` over the intake's client. Default: none (the page says "none yet").
+   */
+  automationCandidates?: (range: { since: number; until: number }) => Promise<readonly AutomationCandidate[]>;
 }
 
 /** The deps every route gets from `createApp`: the optional collaborators it completes are there. */

@@ -1,7 +1,8 @@
 /**
  * The intake's only door to Temporal: start a request (idempotently), read its status, run an
- * engineer action as an Update. Temporal errors become typed gateway errors the HTTP layer maps to
- * status codes; every call has a deadline so an unreachable server answers 503, not a hang.
+ * engineer action as an Update, list requests and report SLA attainment from visibility. Temporal
+ * errors become typed gateway errors the HTTP layer maps to status codes; every call has a deadline
+ * so an unreachable server answers 503, not a hang.
  */
 import {
   isGrpcServiceError,
@@ -17,6 +18,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 
 import type { ActionArgs } from '../domain/request-actions.js';
+import type { AutomationCandidate, SlaReport } from '../domain/sla-report.js';
 import {
   ACTION_UPDATES,
   HELP_REQUEST_TASK_QUEUE,
@@ -28,8 +30,11 @@ import {
   type RequestStatusView,
 } from '../contracts/help-request.js';
 import { INVALID_TRANSITION } from '../contracts/failures.js';
+import { FilterError, type RequestFilter } from '../contracts/request-list.js';
 import { SlackThreadKey, StatusKey, trackerIssueQuery, trackerIssueValue, TrackerIssueKey } from '../contracts/search-attributes.js';
 import { SLACK_NOTICE_WORKFLOW, slackNoticeId, type SlackNoticeInput } from '../contracts/slack-notice.js';
+import { CursorError, listRequests, type RequestPage } from '../queries/requests.js';
+import { readSlaReport } from '../queries/sla-report.js';
 
 export type GatewayErrorCode = 'not_found' | 'conflict' | 'unavailable' | 'rejected';
 
@@ -57,6 +62,13 @@ export interface TrackerIssueRecord {
   trackerIssue: string | null;
 }
 
+/** The range of an SLA report, `[since, until)` in epoch ms, and the automation candidates to show with it. */
+export interface SlaReportRange {
+  since: number;
+  until: number;
+  automation?: readonly AutomationCandidate[];
+}
+
 /** Per-call options: Slack wants an answer within 3 s, so its routes bound calls tighter. */
 export interface CallOptions {
   timeoutMs?: number;
@@ -82,6 +94,14 @@ export interface RequestGateway {
   trackerIssueOf(id: string, opts?: CallOptions): Promise<TrackerIssueRecord | null>;
   /** Starts the notice workflow for one Slack event, once (`slack-notice-<event id>`). */
   startNotice(eventId: string, notice: SlackNoticeInput, opts?: CallOptions): Promise<{ id: string; duplicate: boolean }>;
+  /**
+   * One page of the requests matching `filter`, from visibility (no workflow is queried). A filter
+   * that cannot be used throws `FilterError`, a cursor this service did not give out `CursorError`:
+   * both are the caller's to answer with 400.
+   */
+  listRequests(filter: RequestFilter, page?: { cursor?: string; pageSize?: number }, opts?: CallOptions): Promise<RequestPage>;
+  /** SLA attainment of the requests opened in `[since, until)`, read from visibility (every page). */
+  slaReport(range: SlaReportRange, opts?: CallOptions): Promise<SlaReport>;
 }
 
 const UNREACHABLE = 'Temporal is unreachable; retry later';
@@ -140,9 +160,16 @@ function translate(err: unknown, id: string): never {
   throw translateTemporalError(err, id);
 }
 
-/** Gateway over a Temporal client; `timeoutMs` bounds every call. */
-export function createTemporalGateway(client: Client, opts: { timeoutMs?: number; taskQueue?: string } = {}): RequestGateway {
+/** Most requests one SLA report reads (visibility pages of 200); the route also bounds the range it may ask for. */
+export const MAX_REPORT_REQUESTS = 50_000;
+
+/**
+ * Gateway over a Temporal client; `timeoutMs` bounds every call, `reportTimeoutMs` an SLA report
+ * (all its visibility pages together; default 30 s).
+ */
+export function createTemporalGateway(client: Client, opts: { timeoutMs?: number; reportTimeoutMs?: number; taskQueue?: string } = {}): RequestGateway {
   const timeoutMs = opts.timeoutMs ?? 5_000;
+  const reportTimeoutMs = opts.reportTimeoutMs ?? 30_000;
   const taskQueue = opts.taskQueue ?? HELP_REQUEST_TASK_QUEUE;
   const bounded = <T>(fn: () => Promise<T>, call?: CallOptions) => client.connection.withDeadline(Date.now() + (call?.timeoutMs ?? timeoutMs), fn);
 
@@ -254,6 +281,33 @@ export function createTemporalGateway(client: Client, opts: { timeoutMs?: number
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { id, duplicate: true };
         translate(err, id);
+      }
+    },
+
+    async listRequests(filter, page = {}, call) {
+      try {
+        return await bounded(() => listRequests(client, filter, page), call);
+      } catch (err) {
+        if (err instanceof FilterError || err instanceof CursorError) throw err;
+        translate(err, 'the request list');
+      }
+    },
+
+    async slaReport(range, call) {
+      try {
+        return await bounded(
+          () =>
+            readSlaReport(client, {
+              since: range.since,
+              until: range.until,
+              limit: MAX_REPORT_REQUESTS,
+              ...(range.automation ? { automation: range.automation } : {}),
+            }),
+          { timeoutMs: call?.timeoutMs ?? reportTimeoutMs },
+        );
+      } catch (err) {
+        if (err instanceof FilterError) throw err;
+        translate(err, 'the SLA report');
       }
     },
   };

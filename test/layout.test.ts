@@ -17,7 +17,9 @@ import { fileCycles, folderEdges, folderOf, importEdges, importsOf, mutualFolder
 const LAYERS: readonly (readonly string[])[] = [
   ['domain', 'scripts'],
   ['contracts', 'charts'],
-  ['activities', 'workflows', 'intake', 'registry', 'config', 'sandbox', 'queries'],
+  // Visibility reads (lists, the SLA report) over the client: the intake's gateway and the CLI use them.
+  ['queries'],
+  ['activities', 'workflows', 'intake', 'registry', 'config', 'sandbox'],
   ['workers', 'cli'],
   ['bench', 'bin'],
   // `npm run test:cluster` (cluster/) runs the benchmark's worker processes and counts as the fault harness does.

@@ -10,6 +10,7 @@ import { parseListenAddress, required, type Settings } from '../config/settings.
 import type { TierflowConfig } from '../domain/config.js';
 import type { ShiftConfig } from '../domain/shifts.js';
 import { createApp } from '../intake/app.js';
+import { readAutomationCandidates } from '../queries/automation-candidates.js';
 import type { IntakeDeps, IntakeOptions } from '../intake/deps.js';
 import type { SystemChoice } from '../intake/slack-modals.js';
 import { createTemporalGateway } from '../intake/temporal-gateway.js';
@@ -75,9 +76,11 @@ export function buildIntake(
   gateway: GatewayOverrides = {},
   config?: TierflowConfig,
 ): FastifyInstance {
-  const registry = config ?? (settings.sources.slack ? loadConfig(settings.configDir ?? undefined) : null);
-  const options = intakeOptions(settings, registry ? slackSystems(registry) : [], registry?.shifts);
-  return createApp({ gateway: createTemporalGateway(client, gateway), options, ...extra });
+  const registry = config ?? loadConfig(settings.configDir ?? undefined);
+  const options = intakeOptions(settings, slackSystems(registry), registry.shifts);
+  // The SLA report shows the Tier 4 automation candidates as the daily schedule finds them (visibility only, no GitLab).
+  const automationCandidates = () => readAutomationCandidates(client, registry.automation, Date.now());
+  return createApp({ gateway: createTemporalGateway(client, gateway), options, automationCandidates, ...extra });
 }
 
 /** Listens on a `host:port` address (as `METRICS_ADDRESS` gives it); answers the URL. */

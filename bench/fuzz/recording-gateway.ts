@@ -3,6 +3,7 @@
  * methods are (a Proxy: methods added later are recorded too). Either it answers by itself (no
  * Temporal needed) or it passes calls on to a real gateway.
  */
+import { buildSlaReport } from '../../domain/sla-report.js';
 import type { RequestGateway } from '../../intake/temporal-gateway.js';
 
 export interface GatewayCall {
@@ -28,6 +29,12 @@ function answer(method: string, args: unknown[]): unknown {
       return null;
     case 'startNotice':
       return { id: `slack-notice-${String(first)}`, duplicate: false };
+    case 'listRequests':
+      return { items: [], nextCursor: null };
+    case 'slaReport': {
+      const range = first as unknown as { since: number; until: number };
+      return buildSlaReport([], { since: range.since, until: range.until, now: range.until });
+    }
     default:
       return {
         id,

@@ -52,7 +52,7 @@ export async function listRoutes(app: FastifyInstance): Promise<Route[]> {
 /** The credential a route requires (by its path; the intake's contract in the README). */
 export function authSchemeOf(route: Route): AuthScheme {
   if (route.path === '/webhooks/requests') return 'intake-hmac';
-  if (route.path.startsWith('/requests/')) return 'bearer';
+  if (route.path === '/requests' || route.path.startsWith('/requests/') || route.path.startsWith('/reports/')) return 'bearer';
   if (route.path.startsWith('/slack/')) return 'slack-v0';
   if (route.path === '/webhooks/gitlab') return 'gitlab-token';
   if (route.method === 'GET' && route.path === '/status/:id') return 'status-link';

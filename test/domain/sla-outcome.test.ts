@@ -9,7 +9,7 @@ import { DEFAULT_CALENDAR } from '../../domain/calendar.js';
 import type { Decision, RequestState } from '../../domain/request.js';
 import { nextWakeUp, onTimersDue } from '../../domain/request-timers.js';
 import { NO_OUTCOME, nextOutcome, type SlaOutcome } from '../../domain/sla-outcome.js';
-import { act, ctxAt, FRIDAY_22, HOUR, MINUTE, MONDAY_9, open } from './support/requests.js';
+import { act, ctxAt, DAY, FRIDAY_22, HOUR, MINUTE, MONDAY_9, open } from './support/requests.js';
 
 /** A request and its outcome, as the workflow holds them. */
 interface Live {
@@ -62,6 +62,8 @@ describe('the SLA outcome of a request', () => {
     expect(live.state.tier).toBeGreaterThan(2);
     expect(live.outcome.escalations).toBeGreaterThanOrEqual(1);
     expect(live.outcome.firstResponseBreached).toBe(true);
+    // Missed from the breach on, before anyone answered: the report counts it now.
+    expect(live.outcome).toMatchObject({ firstResponseMet: false, firstResponseMs: null });
     live = doing(live, 'acknowledge', live.state.timeline.at(-1)!.at + MINUTE);
     expect(live.outcome.firstResponseMet).toBe(false);
     live = doing(live, 'resolve', live.state.timeline.at(-1)!.at + MINUTE);
@@ -88,6 +90,18 @@ describe('the SLA outcome of a request', () => {
     let live = start();
     live = doing(live, 'solved', MONDAY_9 + 5 * MINUTE, { actor: 'ada@example.com' });
     expect(live.outcome).toMatchObject({ firstResponseMs: 5 * MINUTE, firstResponseMet: true, resolutionMs: 5 * MINUTE, resolutionMet: true });
+  });
+
+  it('a resolution breach is missed at once and stays missed through a reopen', () => {
+    let live = start(MONDAY_9, { priority: 'P4' });
+    live = doing(live, 'acknowledge', MONDAY_9 + MINUTE);
+    live = runTimers(live, MONDAY_9 + 60 * DAY);
+    expect(live.outcome).toMatchObject({ resolutionMet: false, resolutionMs: null, resolutionBreached: true });
+    const at = live.state.timeline.at(-1)!.at + MINUTE;
+    live = doing(live, 'resolve', at);
+    expect(live.outcome.resolutionMet).toBe(false);
+    live = doing(live, 'reopen', at + MINUTE, { actor: 'ada@example.com' });
+    expect(live.outcome).toMatchObject({ resolutionMet: false, resolutionMs: null });
   });
 
   it('a cancelled request has neither a resolution nor a met flag', () => {

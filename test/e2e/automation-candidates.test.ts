@@ -16,7 +16,8 @@ import { apiCall, startE2eIntake, submitRequest, type E2eIntake } from '../intak
 
 let e2e: E2eIntake;
 beforeAll(async () => {
-  e2e = await startE2eIntake(inject('temporalAddress'));
+  // A namespace of its own: what it checks counts every request of the namespace.
+  e2e = await startE2eIntake(inject('temporalAddress'), { namespace: 'fresh' });
 });
 afterAll(() => e2e?.close());
 

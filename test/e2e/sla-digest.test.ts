@@ -8,7 +8,6 @@
  * in the week, and other test files fill the shared one at the same time.
  */
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -28,7 +27,7 @@ import { createTemporalGateway } from '../../intake/temporal-gateway.js';
 import { readSlaReport } from '../../queries/sla-report.js';
 import { ensureSchedules } from '../../workers/schedules.js';
 import { eventually, quietRuntime, startHarness, type Harness } from '../support/harness.js';
-import { registerSearchAttributes, unique } from '../support/temporal.js';
+import { freshNamespace, unique } from '../support/temporal.js';
 
 const DIGEST = 'C0SLADIGEST';
 const WEEK = isoWeekOf(Date.now(), 'UTC');
@@ -38,24 +37,11 @@ let nativeConnection: NativeConnection;
 let client: Client;
 let harness: Harness;
 
-/** A namespace of this file's own on the run's dev server, with tierflow's search attributes. */
-async function freshNamespace(address: string): Promise<string> {
-  const namespace = unique('tierflow-digest');
-  connection = await Connection.connect({ address });
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  await eventually('the namespace to take search attributes', () =>
-    registerSearchAttributes(connection, namespace).then(
-      () => true,
-      () => false,
-    ),
-  );
-  return namespace;
-}
-
 beforeAll(async () => {
   quietRuntime();
   const address = inject('temporalAddress');
-  const namespace = await freshNamespace(address);
+  connection = await Connection.connect({ address });
+  const namespace = await freshNamespace(connection, 'tierflow-digest');
   client = new Client({ connection, namespace });
   nativeConnection = await NativeConnection.connect({ address });
   harness = await startHarness({ connection: nativeConnection, client, namespace, digestChannel: DIGEST });

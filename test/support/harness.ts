@@ -12,7 +12,7 @@ import { loadConfig } from '../../registry/load.js';
 import { usergroupsFor, type Sandbox } from '../../sandbox/index.js';
 import { mentionedGroups } from '../../workers/sandbox-groups.js';
 import { startStack } from '../../workers/stack.js';
-import { unique, workflowBundle } from './temporal.js';
+import { freshNamespace, unique, workflowBundle } from './temporal.js';
 
 let runtimeInstalled = false;
 /** Keeps the SDK's own logs to warnings during tests. */
@@ -112,12 +112,22 @@ export interface DevServerHarness {
   close(): Promise<void>;
 }
 
-export async function startDevServerHarness(address: string, opts: { config?: TierflowConfig } = {}): Promise<DevServerHarness> {
+/**
+ * `namespace: 'fresh'` gives the harness a namespace of its own (see `freshNamespace`), for a test
+ * that counts every request of its namespace.
+ */
+export async function startDevServerHarness(address: string, opts: { config?: TierflowConfig; namespace?: 'fresh' } = {}): Promise<DevServerHarness> {
   quietRuntime();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  const harness = await startHarness({ connection: nativeConnection, client, ...(opts.config ? { config: opts.config } : {}) });
+  const namespace = opts.namespace === 'fresh' ? await freshNamespace(connection) : undefined;
+  const client = new Client({ connection, ...(namespace ? { namespace } : {}) });
+  const harness = await startHarness({
+    connection: nativeConnection,
+    client,
+    ...(namespace ? { namespace } : {}),
+    ...(opts.config ? { config: opts.config } : {}),
+  });
   return {
     harness,
     client,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
@@ -43,4 +44,25 @@ const INDEXED_TYPE: Record<string, number> = {
 export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<void> {
   const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, INDEXED_TYPE[key.type]!]));
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+}
+
+/**
+ * A namespace of its own on the run's dev server, with tierflow's search attributes: for a test
+ * that counts every request of its namespace (a report, a digest), so requests other test files
+ * open at the same time on `default` never land in its figures.
+ */
+export async function freshNamespace(connection: Connection, prefix = 'tierflow-test'): Promise<string> {
+  const namespace = unique(prefix);
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  // A namespace just registered takes a moment to reach the frontend's cache: retry until it takes the attributes.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await registerSearchAttributes(connection, namespace);
+      return namespace;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

@@ -101,10 +101,11 @@ describe('helpRequestWorkflow lifecycle', () => {
     expect(status.clocks[0]!.dueAt).toBeNull();
     const resumed = await act(handle, 'comment', { actor: 'ada@example.com', note: 'screenshot attached' });
     expect(resumed.status).toBe('open');
-    expect(Math.abs(resumed.clocks[0]!.remainingMs - 3 * HOUR)).toBeLessThan(2_000);
+    // Real seconds pass between the skips (the server's clock runs while the test talks to it), more on a busy machine.
+    expect(Math.abs(resumed.clocks[0]!.remainingMs - 3 * HOUR)).toBeLessThan(15_000);
     // 1h left on Friday, the weekend and the holiday Monday closed: due Tuesday 02:00.
     const due = Date.parse(resumed.clocks[0]!.dueAt!);
-    expect(Math.abs(due - (thursday + 4 * DAY + 14 * HOUR))).toBeLessThan(2_000);
+    expect(Math.abs(due - (thursday + 4 * DAY + 14 * HOUR))).toBeLessThan(15_000);
     expect(holidayMonday).toBe(iso(thursday + 4 * DAY).slice(0, 10));
     await recordHistory('paused-over-weekend-and-holiday', handle);
   });

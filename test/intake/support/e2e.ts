@@ -30,8 +30,14 @@ export const API_TOKEN = 'e2e-api-token';
 export const INTAKE_SECRET = 'e2e-intake-secret';
 
 /** Starts the worker harness and an intake with Slack and GitLab configured (tracker = the emulator's project). */
-export async function startE2eIntake(address: string, opts: { responseUrlBase?: string; config?: TierflowConfig } = {}): Promise<E2eIntake> {
-  const stack = await startDevServerHarness(address, opts.config ? { config: opts.config } : {});
+export async function startE2eIntake(
+  address: string,
+  opts: { responseUrlBase?: string; config?: TierflowConfig; namespace?: 'fresh' } = {},
+): Promise<E2eIntake> {
+  const stack = await startDevServerHarness(address, {
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.namespace ? { namespace: opts.namespace } : {}),
+  });
   const { harness, client } = stack;
   const app = createApp({
     gateway: createTemporalGateway(client, { taskQueue: harness.taskQueue }),

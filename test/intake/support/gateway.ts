@@ -1,7 +1,9 @@
 /** An in-memory gateway that records what intake asked of Temporal, with overridable behaviour. */
-import { GatewayError, type RequestGateway, type StartResult, type TrackerIssueRecord } from '../../../intake/temporal-gateway.js';
+import { GatewayError, type RequestGateway, type SlaReportRange, type StartResult, type TrackerIssueRecord } from '../../../intake/temporal-gateway.js';
 import type { HelpRequestInput, RequestStatusView } from '../../../contracts/help-request.js';
+import type { RequestFilter, RequestListItem } from '../../../contracts/request-list.js';
 import type { SlackNoticeInput } from '../../../contracts/slack-notice.js';
+import { buildSlaReport, type ReportRow } from '../../../domain/sla-report.js';
 
 export interface RecordedAct {
   id: string;
@@ -10,17 +12,31 @@ export interface RecordedAct {
   updateId?: string;
 }
 
+export interface RecordedList {
+  filter: RequestFilter;
+  page: { cursor?: string; pageSize?: number };
+}
+
 /**
  * `threads`: `<channel>/<ts>` → request id; `trackerIssues`: `<project id>#<iid>` → the request that
- * records it; `requests`: what existing requests record of their tracker issue, by id.
+ * records it; `requests`: what existing requests record of their tracker issue, by id; `listItems`:
+ * the one page `listRequests` answers; `reportRows`: the visibility rows `slaReport` aggregates.
  */
 export function recordingGateway(
   behaviour: Partial<RequestGateway> = {},
-  opts: { threads?: Record<string, string>; trackerIssues?: Record<string, string>; requests?: Record<string, TrackerIssueRecord> } = {},
+  opts: {
+    threads?: Record<string, string>;
+    trackerIssues?: Record<string, string>;
+    requests?: Record<string, TrackerIssueRecord>;
+    listItems?: RequestListItem[];
+    reportRows?: ReportRow[];
+  } = {},
 ) {
   const started: HelpRequestInput[] = [];
   const acts: RecordedAct[] = [];
   const notices: Array<{ eventId: string; notice: SlackNoticeInput }> = [];
+  const lists: RecordedList[] = [];
+  const reports: SlaReportRange[] = [];
   const gateway: RequestGateway = {
     async start(input): Promise<StartResult> {
       const duplicate = started.some((s) => s.id === input.id);
@@ -49,9 +65,17 @@ export function recordingGateway(
       notices.push({ eventId, notice });
       return { id: `slack-notice-${eventId}`, duplicate };
     },
+    async listRequests(filter, page = {}) {
+      lists.push({ filter, page });
+      return { items: opts.listItems ?? [], nextCursor: null };
+    },
+    async slaReport(range) {
+      reports.push(range);
+      return buildSlaReport(opts.reportRows ?? [], { since: range.since, until: range.until, now: range.until, automation: range.automation ?? [] });
+    },
     ...behaviour,
   };
-  return { gateway, started, acts, notices };
+  return { gateway, started, acts, notices, lists, reports };
 }
 
 /** A gateway whose every call fails with `code`. */
@@ -59,5 +83,15 @@ export function failingGateway(code: 'not_found' | 'conflict' | 'unavailable', m
   const fail = async (): Promise<never> => {
     throw new GatewayError(code, message);
   };
-  return { start: fail, status: fail, act: fail, findBySlackThread: fail, findByTrackerIssue: fail, trackerIssueOf: fail, startNotice: fail };
+  return {
+    start: fail,
+    status: fail,
+    act: fail,
+    findBySlackThread: fail,
+    findByTrackerIssue: fail,
+    trackerIssueOf: fail,
+    startNotice: fail,
+    listRequests: fail,
+    slaReport: fail,
+  };
 }
