@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 /** What is where, for the person who ran `npm start`. */
 function announce(stack: Stack, settings: Settings): void {
   const intakeUrl = `http://localhost:${settings.port}`;
-  console.log(`\n  tierflow intake   ${intakeUrl}   (POST /webhooks/requests, GET /requests/:id)`);
+  console.log(`\n  tierflow intake   ${intakeUrl}   (POST /webhooks/requests, GET /requests, GET /requests/:id, GET /reports/sla)`);
   console.log(`  Metrics           ${stack.intake?.metricsUrl}/metrics`);
   if (stack.devServer?.uiUrl) console.log(`  Temporal UI       ${stack.devServer.uiUrl}   (data in ${settings.dataDir})`);
   else console.log(`  Temporal          ${stack.address}`);

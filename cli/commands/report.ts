@@ -25,11 +25,11 @@ interface ReportOptions {
 }
 
 /** Days a report covers when `--since` is not given. */
-export const DEFAULT_REPORT_DAYS = 30;
+export const DEFAULT_REPORT_DAYS = 28;
 
 /**
  * The report's range `[since, until)`: the options (ISO dates, validated as the request filters
- * are), else the last 30 days up to now.
+ * are), else the last 28 days (four ISO weeks) up to now, as `GET /reports/sla`.
  * @example reportRange({ since: '2026-11-01' }, Date.UTC(2026, 11, 1)) // { since: Date.UTC(2026, 10, 1), until: Date.UTC(2026, 11, 1) }
  */
 export function reportRange(opts: { since?: string; until?: string }, now: number): { since: number; until: number } {

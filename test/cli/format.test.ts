@@ -119,8 +119,8 @@ describe('option values', () => {
     expect(() => actionArgs({ as: 'x'.repeat(201) }, {})).toThrow(/^--as: /);
   });
 
-  it('reads a report range, 30 days back by default', () => {
-    expect(reportRange({}, NOW)).toEqual({ since: NOW - 30 * 86_400_000, until: NOW });
+  it('reads a report range, 28 days back by default (as the route)', () => {
+    expect(reportRange({}, NOW)).toEqual({ since: NOW - 28 * 86_400_000, until: NOW });
     expect(reportRange({ since: '2026-11-01', until: '2026-11-08' }, NOW)).toEqual({ since: Date.UTC(2026, 10, 1), until: Date.UTC(2026, 10, 8) });
     expect(() => reportRange({ since: 'yesterday' }, NOW)).toThrow(/^--since: /);
     expect(() => reportRange({ since: '2026-12-02' }, NOW)).toThrow(/^--until: until must be after since$/);
