@@ -138,8 +138,14 @@ export function translateTemporalError(err: unknown, id: string): GatewayError {
       return new GatewayError('rejected', `Temporal refused the call for ${id}: ${(err as Error).message.slice(0, 200)}`);
     case grpcStatus.FAILED_PRECONDITION:
       // An Update that met the workflow task in which the run continued as new (the server failed
-      // that task with UnhandledCommand): the next run takes it, so this is "retry", not "refused".
-      if (/unexpected workflow task failure/i.test(`${(err as Error).message} ${((err as Error).cause as Error | undefined)?.message ?? ''}`))
+      // that task with UnhandledCommand), or a workflow whose task is failing for now (a worker
+      // killed mid-task: WorkflowNotReady, "Workflow Task in failed state"): a worker takes it on
+      // its next attempt, so this is "retry", not "refused".
+      if (
+        /unexpected workflow task failure|workflow task in failed state|WorkflowNotReady/i.test(
+          `${(err as Error).message} ${((err as Error).cause as Error | undefined)?.message ?? ''}`,
+        )
+      )
         return new GatewayError('unavailable', `request ${id} was busy; retry the action`);
       return new GatewayError('conflict', `request ${id} cannot take this now`);
     case grpcStatus.ALREADY_EXISTS:

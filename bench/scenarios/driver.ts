@@ -7,11 +7,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 
 import { mapLimit, sleep } from '../support/load.js';
-import { act, emulatorCounts, postWebhook, type Answer, type RequestSpec } from '../support/requests.js';
-import type { Stack } from '../support/stack.js';
+import { act, emulatorCounts, postWebhook, type Answer, type RequestSpec, type StackView } from '../support/requests.js';
 
 /** Posts until a 202 (at most `attempts` times), waiting the answer's Retry-After (capped) between tries. */
-export async function submitWithRetries(stack: Stack, spec: RequestSpec, attempts = 10, capMs = 5_000): Promise<{ answer: Answer; tries: number }> {
+export async function submitWithRetries(stack: StackView, spec: RequestSpec, attempts = 10, capMs = 5_000): Promise<{ answer: Answer; tries: number }> {
   let answer = await postWebhook(stack.intakeUrl, spec);
   let tries = 1;
   while (answer.status !== 202 && tries < attempts) {
@@ -24,7 +23,7 @@ export async function submitWithRetries(stack: Stack, spec: RequestSpec, attempt
 }
 
 /** The workflow's execution status, or `missing` when Temporal has no such workflow. */
-export async function executionStatus(stack: Stack, id: string): Promise<string> {
+export async function executionStatus(stack: StackView, id: string): Promise<string> {
   try {
     return (await stack.client.workflow.getHandle(id).describe()).status.name;
   } catch (err) {
@@ -34,7 +33,7 @@ export async function executionStatus(stack: Stack, id: string): Promise<string>
 }
 
 /** Runs an action until Temporal has it (200) or the state already shows it (409), retrying the rest. */
-async function actUntilDone(stack: Stack, id: string, action: string, until: number): Promise<number> {
+async function actUntilDone(stack: StackView, id: string, action: string, until: number): Promise<number> {
   let last = 0;
   while (Date.now() < until) {
     const answer = await act(stack, id, action, { actor: 'grace', note: `${action} by the fault harness` });
@@ -54,7 +53,7 @@ export interface DriveResult {
 }
 
 /** Acknowledges and resolves every request once its thread is posted, then waits until each has closed. */
-export async function driveToClosed(stack: Stack, ids: string[], deadlineMs: number): Promise<DriveResult> {
+export async function driveToClosed(stack: StackView, ids: string[], deadlineMs: number): Promise<DriveResult> {
   const started = Date.now();
   const until = started + deadlineMs;
   let threads = emulatorCounts(stack).threads;

@@ -15,6 +15,9 @@ import { HELP_REQUEST_WORKFLOW, helpRequestStartOptions } from '../../contracts/
 import type { HelpRequestInput, RequestStatusView } from '../../contracts/help-request.js';
 import { API_TOKEN, HELP_CHANNEL, INTAKE_SECRET, TRACKER, type Stack } from './stack.js';
 
+/** What these helpers read of a stack: any set of intake, Temporal client and emulators will do (`cluster/` drives its own). */
+export type StackView = Pick<Stack, 'intakeUrl' | 'client' | 'sandbox'>;
+
 export interface RequestSpec {
   key: string;
   priority?: Priority;
@@ -62,7 +65,7 @@ export async function postWebhook(intakeUrl: string, spec: RequestSpec): Promise
 }
 
 /** An engineer action over the API (`/requests/:id/<action>`). */
-export async function act(stack: Stack, id: string, action: string, body: Record<string, unknown> = { actor: 'grace' }): Promise<Answer> {
+export async function act(stack: StackView, id: string, action: string, body: Record<string, unknown> = { actor: 'grace' }): Promise<Answer> {
   const t0 = performance.now();
   try {
     const res = await fetch(`${stack.intakeUrl}/requests/${id}/${action}`, {
@@ -99,7 +102,7 @@ export async function rawStart(client: Client, taskQueue: string, input: HelpReq
 }
 
 /** The status of a request (the workflow's status query). */
-export function statusOf(stack: Stack, id: string): Promise<RequestStatusView> {
+export function statusOf(stack: StackView, id: string): Promise<RequestStatusView> {
   return stack.client.workflow.getHandle(id).query<RequestStatusView>('status');
 }
 
@@ -120,7 +123,7 @@ interface Counts {
 }
 
 /** What the emulators hold, per request. */
-export function emulatorCounts(stack: Stack): Counts {
+export function emulatorCounts(stack: StackView): Counts {
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   const threads = new Map<string, number>();
   const firstPostAt = new Map<string, number>();

@@ -28,7 +28,15 @@ async function resolvedRequest(summary: string, key: string): Promise<string> {
   const submitted = await submitRequest(e2e.baseUrl, { requester: { email: 'ada@example.com' }, summary, system: 'nira', idempotencyKey: key });
   expect(submitted.status).toBe(202);
   const id = submitted.body.id as string;
-  const resolved = await apiCall(e2e.baseUrl, 'POST', `/requests/${id}/resolve`, { actor: 'grace', note: 'rotated' });
+  // An action that reaches the request before its routing has run answers 503 (retry): retry as a client does.
+  const resolved = await eventually(
+    'the resolve to be taken',
+    async () => {
+      const res = await apiCall(e2e.baseUrl, 'POST', `/requests/${id}/resolve`, { actor: 'grace', note: 'rotated' });
+      return res.status === 503 ? null : res;
+    },
+    20_000,
+  );
   expect(resolved.status).toBe(200);
   return id;
 }

@@ -49,7 +49,15 @@ beforeAll(async () => {
   ids.open = await open('DriveStrike console asks for a licence', 'P4');
   ids.escalated = await open('DriveStrike locks every new MacBook', 'P3');
   const act = async (id: string, action: string, note?: string) => {
-    const res = await apiCall(e2e.baseUrl, 'POST', `/requests/${id}/${action}`, { actor: 'grace@example.com', ...(note ? { note } : {}) });
+    // Before its routing has run a request answers 503 (retry): retry as a client does.
+    const res = await eventually(
+      `${action} to be taken`,
+      async () => {
+        const r = await apiCall(e2e.baseUrl, 'POST', `/requests/${id}/${action}`, { actor: 'grace@example.com', ...(note ? { note } : {}) });
+        return r.status === 503 ? null : r;
+      },
+      20_000,
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   };
   await act(ids.resolved, 'acknowledge');
@@ -70,7 +78,12 @@ describe('GET /requests on the dev server', () => {
       async () => {
         const { items } = await page(`system=${SYSTEM}&${range()}&limit=50`);
         const resolved = items.find((i) => i.id === ids.resolved);
-        return items.length === 4 && resolved?.resolutionMet !== null && resolved?.resolutionMet !== undefined ? items : null;
+        // SQL visibility updates each workflow on its own: wait until every one shows its last action.
+        const settled =
+          resolved?.resolutionMet != null &&
+          items.find((i) => i.id === ids.acknowledged)?.status === 'acknowledged' &&
+          items.find((i) => i.id === ids.escalated)?.tier === 3;
+        return items.length === 4 && settled ? items : null;
       },
       30_000,
     );

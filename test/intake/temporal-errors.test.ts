@@ -58,6 +58,11 @@ describe('translateTemporalError', () => {
       wrapped(grpcStatus.FAILED_PRECONDITION, 'Unable to perform workflow execution update due to unexpected workflow task failure.'),
       'unavailable',
     ],
+    [
+      'an Update while the workflow task is failing (a worker was killed)',
+      wrapped(grpcStatus.FAILED_PRECONDITION, 'Workflow Task in failed state.'),
+      'unavailable',
+    ],
   ])('maps %s to %s', (_what, err, code) => {
     expect(translateTemporalError(err, 'req-x').code).toBe(code);
   });
