@@ -5,7 +5,9 @@
  * A create whose answer is lost (the issue was made, then a proxy answered 502) is then sent
  * again and makes a duplicate, before our activity can look for what it already did. With this
  * requester the error reaches the activity, Temporal retries the activity, and the retry first
- * searches for its marker. Errors keep gitbeaker's shapes: `GitbeakerRequestError` with
+ * searches for its marker. Inside an activity, a request that could outlive the attempt is not
+ * sent (`attempt-time.ts`), so an attempt timed out by Temporal never writes beside its retry.
+ * Errors keep gitbeaker's shapes: `GitbeakerRequestError` with
  * `cause.{description, request, response}`, `GitbeakerTimeoutError` on timeout.
  */
 import {
@@ -19,6 +21,8 @@ import {
   type ResourceOptions,
   type ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
+
+import { ensureCallFits } from './attempt-time.js';
 
 /** Default time one GitLab HTTP request may take, answer body included. */
 export const DEFAULT_GITLAB_TIMEOUT_MS = 10_000;
@@ -74,6 +78,8 @@ export function createSingleAttemptRequesterFn(opts: { timeoutMs?: number } = {}
     const timeout = AbortSignal.timeout(timeoutMs);
     const request = new Request(url, { method, headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     await getMatchingRateLimiter(endpoint, rateLimiters, method)();
+    // In an activity: refused (retryable) unless it can end before the attempt times out.
+    ensureCallFits(`GitLab ${method} ${url.pathname}`, timeoutMs);
     try {
       const response = await fetch(request);
       if (!response.ok) throw await requestError(request, response);

@@ -20,16 +20,24 @@ export const SLACK_API_ERROR = 'SlackApiError';
 /** Any other GitLab HTTP error (retryable). */
 export const GITLAB_API_ERROR = 'GitlabApiError';
 
+/**
+ * An activity attempt refused to start a Slack or GitLab call that could outlive the attempt
+ * (`activities/attempt-time.ts`); retryable: the next attempt looks for what this one wrote first.
+ */
+export const ATTEMPT_OUT_OF_TIME = 'AttemptOutOfTime';
+
 /** An action's Update validator refused a transition the request's state does not allow (HTTP 409). */
 export const INVALID_TRANSITION = 'InvalidTransition';
 
 /**
  * Slack and GitLab calls of a request: retried until they succeed (a 429's Retry-After sets the
- * next delay), except configuration errors. The clients give up after 10 s; a worker killed
- * mid-call is noticed after the start-to-close timeout.
+ * next delay), except configuration errors. Each HTTP call gives up after 10 s, and no call starts
+ * unless it can end 2 s before the attempt's start-to-close deadline (`activities/attempt-time.ts`),
+ * so an attempt never writes while its retry runs: 30 s leaves room for a lookup or two and the
+ * write. A worker killed mid-call is noticed after those 30 s.
  */
 export const INTEGRATION_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '15 seconds',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [INTEGRATION_CONFIG_ERROR] },
 };
 

@@ -1,6 +1,8 @@
 /** Builds the Slack and GitLab clients from settings; the only place that constructs them. */
 import { Gitlab } from '@gitbeaker/rest';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
+
+import { ensureCallFits } from '../activities/attempt-time.js';
 
 import type { GitlabClient } from '../activities/gitlab.js';
 import { createSingleAttemptRequesterFn } from '../activities/gitlab-requester.js';
@@ -35,9 +37,20 @@ export function buildClients(settings: Settings, urls: { slackApiUrl?: string; g
   return { slack, gitlab };
 }
 
+/**
+ * Slack's client, whose calls made inside an activity start only if they can end before the
+ * attempt is timed out (`activities/attempt-time.ts`): a late write would race the retry.
+ */
+class AttemptBoundWebClient extends WebClient {
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    ensureCallFits(`Slack ${method}`, INTEGRATION_REQUEST_TIMEOUT_MS);
+    return super.apiCall(method, options);
+  }
+}
+
 /** The Slack client alone (the standalone intake reads user groups with it; it has no GitLab token). */
 export function buildSlackClient(settings: Settings, slackApiUrl = settings.slack.apiUrl ?? undefined): WebClient {
-  return new WebClient(required(settings.slack.botToken, 'SLACK_BOT_TOKEN'), {
+  return new AttemptBoundWebClient(required(settings.slack.botToken, 'SLACK_BOT_TOKEN'), {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     logLevel: LogLevel.ERROR,
     retryConfig: { retries: 0 },

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 
+import { attemptClock } from '../activities/attempt-time.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { EFFECT_LANES, HELP_REQUEST_TASK_QUEUE, laneTaskQueue, type EffectLane } from '../contracts/help-request.js';
 
@@ -86,6 +87,7 @@ export async function createHelpDeskWorkers(opts: HelpDeskWorkerOptions): Promis
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
     activities,
+    interceptors: { activity: [attemptClock] },
     ...opts.tuning,
   });
   const lanes = await Promise.all(
@@ -95,6 +97,7 @@ export async function createHelpDeskWorkers(opts: HelpDeskWorkerOptions): Promis
         namespace: opts.namespace,
         taskQueue: laneTaskQueue(taskQueue, lane),
         activities,
+        interceptors: { activity: [attemptClock] },
         maxTaskQueueActivitiesPerSecond: opts.rates[lane],
         ...(opts.tuning?.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: opts.tuning.maxConcurrentActivityTaskExecutions } : {}),
       }),
