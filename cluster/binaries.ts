@@ -4,8 +4,11 @@
  * module's own source (the PostgreSQL schemas) comes from the Go module cache.
  *
  * Why build: no Docker engine runs here, and the server ships no other installable form. Only
- * versions whose `go.mod` the local Go accepts can be built: v1.32.1 builds with Go 1.26.8, newer
- * patch releases ask for a newer Go.
+ * versions whose `go.mod` the local Go accepts can be built: v1.32.0 and v1.32.1 build with Go
+ * 1.26.8, newer patch releases ask for a newer Go. v1.32.0 is the one run here because it is the
+ * one docker-compose.yml can run: `temporalio/server:1.32.0` and `temporalio/admin-tools:1.32.0`
+ * are published images (1.32.1's configuration templates and schemas are the same as 1.32.0's;
+ * its fixes are in matching and replication).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,8 +16,8 @@ import { join } from 'node:path';
 
 import { PROJECT_ROOT } from '../config/settings.js';
 
-/** The Temporal server version the cluster runs (keep docker-compose.yml in step, or say where they differ in the README). */
-export const TEMPORAL_SERVER_VERSION = '1.32.1';
+/** The Temporal server version the cluster runs: docker-compose.yml runs the same (test/deploy/compose.test.ts checks). */
+export const TEMPORAL_SERVER_VERSION = '1.32.0';
 const MODULE = 'go.temporal.io/server';
 /** Git-ignored (`.tools/` is in .gitignore). */
 export const SERVER_TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'temporal-server');
@@ -42,7 +45,7 @@ function executable(path: string): boolean {
   }
 }
 
-/** The version a binary reports (`temporal version 1.32.1`, `sql version 1.32.1`), or null. */
+/** The version a binary reports (`temporal version 1.32.0`, `sql version 1.32.0`), or null. */
 function reportedVersion(path: string): string | null {
   try {
     return /version\s+(\S+)/.exec(execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 }))?.[1] ?? null;

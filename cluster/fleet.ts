@@ -43,6 +43,8 @@ export interface Fleet {
   size: Record<Kind, number>;
   /** SIGKILLs the process in a slot and starts a new one there; resolves once the new one is ready. */
   killAndRestart(kind: Kind, slot: number): Promise<{ pid: number; readyMs: number }>;
+  /** The pids of the processes of a kind running now (a slot being restarted holds its old one until the new one is ready). */
+  pids(kind: Kind): number[];
   /** Processes that exited without being killed by us (each was restarted). */
   readonly unplannedExits: ReadonlyArray<{ kind: Kind; slot: number; pid: number }>;
   stop(): Promise<void>;
@@ -153,6 +155,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       const running = await start(kind, slot);
       return { pid: running.pid, readyMs: Date.now() - t0 };
     },
+    pids: (kind) => slots[kind].flatMap((running) => (running ? [running.pid] : [])),
     unplannedExits,
     async stop() {
       stopping = true;

@@ -53,6 +53,10 @@ export interface Cluster {
   restartServer(downMs?: number): Promise<number>;
   /** Copies every log of the run out of the temp folder (before `stop` removes it); answers the new folder. */
   keepLogs(): string;
+  /** The Temporal server process's pid now (`restartServer` replaces it). */
+  serverPid(): number | null;
+  /** PostgreSQL's postmaster, the parent of its backends. */
+  postgresPid(): number | null;
   /** Tears everything down (server, PostgreSQL, the temp folder). Idempotent. */
   stop(): void;
 }
@@ -126,6 +130,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         server = await start();
         return Date.now() - killedAt;
       },
+      serverPid: () => server?.pid ?? null,
+      postgresPid: () => pg.pid(),
       keepLogs: () => copyLogs(logDir, pg.logFile),
       stop: () => teardownNow(log),
     };

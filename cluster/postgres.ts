@@ -26,6 +26,12 @@ export interface ScratchPostgres {
   stop(): void;
 }
 
+/** The cluster `startPostgres` runs: its connection, and its process. */
+export interface RunningPostgres extends ScratchPostgres {
+  /** The postmaster's pid (the parent of every backend), or null while it is not running. */
+  pid(): number | null;
+}
+
 /** The newest installed server's binaries, or `PG_BIN`. */
 export function postgresBin(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PG_BIN) return env.PG_BIN;
@@ -56,11 +62,21 @@ function ownedByPostgres(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
+/** The postmaster's pid: the first line of `postmaster.pid` in the data folder; null without one. */
+function postmasterPid(data: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * initdb + pg_ctl start in `dir` (which must be traversable by `postgres`); registers its teardown.
  * @example const pg = await startPostgres('/tmp/tierflow-cluster-x'); // pg.port, later pg.stop()
  */
-export async function startPostgres(dir: string): Promise<ScratchPostgres> {
+export async function startPostgres(dir: string): Promise<RunningPostgres> {
   const bin = postgresBin();
   const root = join(dir, 'postgres');
   const data = join(root, 'data');
@@ -70,6 +86,7 @@ export async function startPostgres(dir: string): Promise<ScratchPostgres> {
   const [port] = await freeLoopbackPorts(1);
   // Enough connections for every Temporal service's pools (20 + 10 per store, per service) and the SQL tool.
   const options = [`-c listen_addresses=127.0.0.1`, `-c port=${port!}`, `-c unix_socket_directories=${root}`, '-c max_connections=300'];
+  const pid = () => postmasterPid(data);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -77,9 +94,9 @@ export async function startPostgres(dir: string): Promise<ScratchPostgres> {
     try {
       asPostgres(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '30']);
     } catch {
-      // pg_ctl could not: kill the postmaster (first line of postmaster.pid) and its children.
-      const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (pid > 0) killGroup(pid);
+      // pg_ctl could not: kill the postmaster and its children.
+      const postmaster = pid();
+      if (postmaster) killGroup(postmaster);
     }
   };
   const forget = onTeardown('postgres', stop);
@@ -96,6 +113,7 @@ export async function startPostgres(dir: string): Promise<ScratchPostgres> {
     user: PG_USER,
     password: PG_PASSWORD,
     logFile,
+    pid,
     stop: () => {
       stop();
       forget();

@@ -28,6 +28,7 @@ import { EFFECT_EVENT_TYPE } from '../contracts/slack-ids.js';
 import { markedEffectId } from '../contracts/tracker-marker.js';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/help-desk-worker.js';
 import { startStack } from '../workers/stack.js';
+import { CpuMeter, cpuRows } from './cpu.js';
 import { startFleet, type Kind } from './fleet.js';
 import type { Cluster } from './index.js';
 import { runLifecycle, ThreadIndex, type LifecycleEnd } from './lifecycle.js';
@@ -57,6 +58,12 @@ export interface ScaleOutResult {
 }
 
 const quiet = () => undefined;
+
+/** The full run's rate (`--minutes 10 --rate 50`): the table says how many cores it would take. */
+const FULL_RATE = 50;
+
+/** How long the processes are metered with nothing arriving, before the load (their idle CPU). */
+const IDLE_METER_MS = 15_000;
 
 /** The i-th request: every tenth a P1 (watched until it breaches), every other a change request (Tier 3: a GitLab issue at once). */
 function specOf(run: string, i: number): RequestSpec & { watchBreach: boolean } {
@@ -152,6 +159,20 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
     log(
       `scale-out: ${count} requests at ${opts.rate}/s for ${fmt(loadMs / 1000, 0)} s; one worker or intake SIGKILLed every ${opts.killEveryMs / 1000} s, the Temporal server once`,
     );
+    // CPU per process kind: first with nothing arriving, then over the same window as the "duration" row.
+    const groups = [
+      { name: 'Temporal server', roots: () => [cluster.serverPid()] },
+      { name: 'PostgreSQL', roots: () => [cluster.postgresPid()] },
+      { name: 'workers', roots: () => fleet.pids('worker'), size: opts.workers },
+      { name: 'intakes', roots: () => fleet.pids('intake'), size: opts.intakes },
+    ];
+    const idleMeter = new CpuMeter(groups);
+    idleMeter.start();
+    await sleep(IDLE_METER_MS);
+    idleMeter.stop();
+    const meter = new CpuMeter(groups);
+    stops.push(async () => meter.stop());
+    meter.start();
     const loadStart = Date.now();
     const until = loadStart + loadMs + opts.drainMs;
     const load = (async () => {
@@ -226,6 +247,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
     for (const e of unfinished) e.status = await executionStatus(view, e.id);
     const late = unfinished.filter((e) => e.status === 'COMPLETED').length;
     const duration = Date.now() - loadStart;
+    meter.stop();
 
     // Counting: in Temporal, then at the emulators.
     const completed = ends.filter((e) => e.status === 'COMPLETED');
@@ -317,6 +339,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
         "timeline sla_breached − the clock's due instant; includes the server restart's and killed workers' gaps",
       ),
       infoRow('duration', `${fmt(duration / 1000, 0)} s`, `load ${fmt(loadMs / 1000, 0)} s, then lifecycles ending; logs in ${cluster.logDir}`),
+      ...cpuRows(meter.totals(), accepted.length, FULL_RATE, idleMeter.totals()),
     ];
     return { rows, ok: !rows.some((r) => r.verdict === 'MISS') };
   } finally {

@@ -136,9 +136,9 @@ async function workflowBundlePath(dir: string, kind: 'tierflow' | 'floor'): Prom
   return file;
 }
 
-/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux in practice). */
+/** Clock ticks per second of `/proc/<pid>/stat` and `/proc/stat` times (`getconf CLK_TCK`; 100 on Linux in practice). */
 let clockTicks: number | null = null;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === null) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -149,12 +149,20 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
+/**
+ * The fields of a `/proc/<pid>/stat` line from field 3 (state) on, so field n is at index n − 3
+ * (ppid 4 → 1, utime 14 → 11, stime 15 → 12). The command name before them is in parentheses and
+ * may itself hold spaces and ')': they start after the last ')'.
+ * @example procStatFields('42 (a) b) S 1 42 ...') // ['S', '1', '42', ...]
+ */
+export function procStatFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** utime + stime of a process (all its threads), in ms; NaN when it cannot be read. */
 function readCpuMs(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at field 3; utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
   } catch {
     return Number.NaN;

@@ -30,6 +30,8 @@ import {
   undocumentedProblems,
   type ComposeModel,
 } from './stack-rules.js';
+import { TEMPORAL_SERVER_VERSION } from '../../cluster/binaries.js';
+import { HISTORY_SHARDS } from '../../cluster/server-config.js';
 
 const composeText = read('docker-compose.yml');
 const SA_SCRIPT = 'deploy/temporal/scripts/create-search-attributes.sh';
@@ -121,6 +123,13 @@ describe.each(models)('%s', (_name, load) => {
 });
 
 describe('docker-compose.yml and deploy/', () => {
+  it('run the Temporal server that `npm run test:cluster` builds and tests, with its history shard count', () => {
+    const m = fresh();
+    expect(svc(m, 'temporal').image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    // The image's default NUM_HISTORY_SHARDS is the cluster's; the stack does not override it.
+    expect(environmentOf(svc(m, 'temporal')).NUM_HISTORY_SHARDS ?? String(HISTORY_SHARDS)).toBe(String(HISTORY_SHARDS));
+  });
+
   it('are read strictly as YAML: a duplicate key is an error (Compose v2 refuses it too)', () => {
     expect(() => loadCompose(mutate(composeText, '    image: postgres:', '    image: postgres:16\n    image: postgres:'))).toThrow(/not valid YAML/);
   });
@@ -151,11 +160,11 @@ describe('the rules reject a broken stack', () => {
     svc(m, 'temporal-ui').image = 'temporalio/ui:latest';
     svc(m, 'postgresql').image = 'postgres';
     svc(m, 'temporal-create-namespace').image = 'temporalio/admin-tools:1.0.0';
-    svc(m, 'temporal-search-attributes').image = 'temporalio/auto-setup:1.31.0';
+    svc(m, 'temporal-search-attributes').image = 'temporalio/auto-setup:1.32.0';
     const problems = imageProblems(m).join('\n');
     expect(problems).toMatch(/temporal-ui: image "temporalio\/ui:latest" is not pinned/);
     expect(problems).toMatch(/postgresql: image "postgres" is not pinned/);
-    expect(problems).toMatch(/temporal-create-namespace: admin-tools tag "1.0.0" differs from the server's "1.31.0"/);
+    expect(problems).toContain(`temporal-create-namespace: admin-tools tag "1.0.0" differs from the server's "${TEMPORAL_SERVER_VERSION}"`);
     expect(problems).toMatch(/temporal-search-attributes: temporalio\/auto-setup is deprecated/);
   });
 
