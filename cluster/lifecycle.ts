@@ -38,6 +38,8 @@ export interface LifecycleEnd {
   status: string;
   /** P1 only: ms between the breach's due instant (coverage time) and the breach on the timeline; null when it did not fire. */
   breachLatenessMs: number | null;
+  /** P1 only: the breach's due instant (epoch ms), to line a late breach up with the faults; null when it did not fire. */
+  breachDueAt: number | null;
   /** Where it stopped, if it did not complete. */
   stuckAt: string | null;
   /** Answers 409 "cannot take this now" while the workflow could take the action (see {@link NOT_NOW}). */
@@ -89,7 +91,7 @@ async function actUntil(view: StackView, id: string, action: string, until: numb
  * polls `describe` (the `SlaBreached` search attribute, answered by the server alone), not the status
  * query, which every worker would have to answer (replaying the history when it is not cached).
  */
-async function breachLateness(view: StackView, id: string, opts: LifecycleOptions, openedAt: number): Promise<number | null> {
+async function breachLateness(view: StackView, id: string, opts: LifecycleOptions, openedAt: number): Promise<{ lateMs: number; dueAt: number } | null> {
   await sleep(Math.max(0, openedAt + opts.firstResponseMs - Date.now()));
   for (;;) {
     const breached = await view.client.workflow
@@ -105,7 +107,10 @@ async function breachLateness(view: StackView, id: string, opts: LifecycleOption
     const timeline = (await statusOf(view, id).catch(() => null))?.timeline ?? [];
     const opened = timeline.find((e) => e.action === 'opened');
     const breach = timeline.find((e) => e.action === 'sla_breached');
-    if (opened && breach) return Date.parse(breach.at) - addCoverage(opts.config.calendar, Date.parse(opened.at), opts.firstResponseMs);
+    if (opened && breach) {
+      const dueAt = addCoverage(opts.config.calendar, Date.parse(opened.at), opts.firstResponseMs);
+      return { lateMs: Date.parse(breach.at) - dueAt, dueAt };
+    }
     await sleep(2_000);
   }
   return null;
@@ -118,10 +123,11 @@ async function breachLateness(view: StackView, id: string, opts: LifecycleOption
 export async function runLifecycle(view: StackView, id: string, watchBreach: boolean, opts: LifecycleOptions): Promise<LifecycleEnd> {
   const acceptedAt = Date.now();
   let notNow = 0;
-  const end = (status: string, stuckAt: string | null, breachLatenessMs: number | null = null): LifecycleEnd => ({
+  const end = (status: string, stuckAt: string | null, breach: { lateMs: number; dueAt: number } | null = null): LifecycleEnd => ({
     id,
     status,
-    breachLatenessMs,
+    breachLatenessMs: breach?.lateMs ?? null,
+    breachDueAt: breach?.dueAt ?? null,
     stuckAt,
     notNow,
   });

@@ -153,6 +153,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
     const lifecycles: Array<Promise<LifecycleEnd>> = [];
     const kills: Record<Kind, number> = { worker: 0, intake: 0 };
     const faultLog: string[] = [];
+    const faults: Fault[] = [];
     let serverDownMs = 0;
     let loadDone = false;
 
@@ -206,6 +207,10 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
       faultLog.push(`+${fmt((Date.now() - loadStart) / 1000, 0)}s ${line}`);
       log(`scale-out: ${faultLog.at(-1)!}`);
     };
+    const fault = (what: string) => {
+      faults.push({ at: Date.now(), what });
+      note(`${what} SIGKILLed`);
+    };
     const killLoop = (async () => {
       const restarts: Array<Promise<void>> = [];
       for (let k = 1; k <= ticks; k += 1) {
@@ -217,7 +222,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
         const { kind, slot } = free[Math.floor(Math.random() * free.length)] ?? slots[0]!;
         restarting.add(`${kind}${slot}`);
         kills[kind] += 1;
-        note(`${kind} ${slot + 1} SIGKILLed`);
+        fault(`${kind} ${slot + 1}`);
         restarts.push(
           fleet
             .killAndRestart(kind, slot)
@@ -234,7 +239,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
       const wait = loadStart + Math.floor(ticks / 2) * opts.killEveryMs + opts.killEveryMs / 2 - Date.now();
       if (wait > 0) await sleep(wait);
       if (loadDone) return;
-      note('Temporal server SIGKILLed');
+      fault('Temporal server');
       serverDownMs = await cluster.restartServer(0);
       note(`Temporal server serving again on the same database, ${fmt(serverDownMs / 1000)} s after the kill`);
     })();
@@ -272,6 +277,11 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
     const stuck = [...stuckBy].map(([why, n]) => `${n} ${why}`).join(', ');
 
     for (const line of faultLog) log(`  ${line}`);
+    const lateBreaching = lateBreaches(ends, faults);
+    for (const b of lateBreaching.slice(0, 20))
+      log(
+        `scale-out: breach of ${b.id} due at +${fmt((b.dueAt - loadStart) / 1000, 0)}s fired ${fmt(b.lateMs / 1000)} s late${b.after ? `, ${fmt((b.dueAt - b.after.at) / 1000, 0)} s after ${b.after.what} was SIGKILLed` : ''}`,
+      );
     if (gaveUp.length > 0) log(`scale-out: never accepted: ${gaveUp.slice(0, 5).join(' | ')}`);
     for (const e of lost.slice(0, 10)) log(`scale-out: lost ${e.id}: ${e.status}, stuck at ${e.stuckAt}; ${await describeStuck(view, e.id)}`);
     for (const line of duplicateEffects(view, accepted).slice(0, 10)) log(`scale-out: duplicated ${line}`);
@@ -336,7 +346,7 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
       infoRow(
         'breach lateness p50 / p99 / max',
         `${fmt(percentile(lateness, 50), 0)} / ${fmt(percentile(lateness, 99), 0)} / ${fmt(Math.max(...lateness), 0)} ms`,
-        "timeline sla_breached − the clock's due instant; includes the server restart's and killed workers' gaps",
+        `timeline sla_breached − the clock's due instant; ${lateSummary(lateBreaching)}`,
       ),
       infoRow('duration', `${fmt(duration / 1000, 0)} s`, `load ${fmt(loadMs / 1000, 0)} s, then lifecycles ending; logs in ${cluster.logDir}`),
       ...cpuRows(meter.totals(), accepted.length, FULL_RATE, idleMeter.totals()),
@@ -345,6 +355,48 @@ export async function runScaleOut(cluster: Cluster, opts: ScaleOutOptions): Prom
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log(`scale-out: error while stopping: ${String(err)}`));
   }
+}
+
+interface Fault {
+  at: number;
+  /** What was SIGKILLed: "worker 2", "intake 1", "Temporal server". */
+  what: string;
+}
+
+/** Breaches fired later than this are lined up with the faults before them. */
+const LATE_BREACH_MS = 5_000;
+/** A fault this long before a breach's due instant (or after it, before the breach fired) may have delayed it. */
+const FAULT_REACH_MS = 30_000;
+
+interface LateBreach {
+  id: string;
+  dueAt: number;
+  lateMs: number;
+  /** The latest fault that may have delayed it, if any. */
+  after: Fault | undefined;
+}
+
+/** The breaches over {@link LATE_BREACH_MS} late, in due order, each with the fault just before it. */
+function lateBreaches(ends: LifecycleEnd[], faults: Fault[]): LateBreach[] {
+  return ends
+    .flatMap((e) =>
+      e.breachLatenessMs !== null && e.breachDueAt !== null && e.breachLatenessMs > LATE_BREACH_MS
+        ? [{ id: e.id, dueAt: e.breachDueAt, lateMs: e.breachLatenessMs }]
+        : [],
+    )
+    .sort((a, b) => a.dueAt - b.dueAt)
+    .map((b) => ({ ...b, after: faults.filter((f) => f.at >= b.dueAt - FAULT_REACH_MS && f.at <= b.dueAt + b.lateMs).at(-1) }));
+}
+
+/** "3 over 5 s late: 2 after a worker SIGKILL, 1 after an intake SIGKILL", for the lateness row. */
+function lateSummary(late: LateBreach[]): string {
+  if (late.length === 0) return `none over ${LATE_BREACH_MS / 1000} s late`;
+  const by = new Map<string, number>();
+  for (const b of late) {
+    const kind = b.after ? `after ${b.after.what.replace(/ \d+$/, '')} SIGKILL` : 'with no kill in the 30 s before';
+    by.set(kind, (by.get(kind) ?? 0) + 1);
+  }
+  return `${late.length} over ${LATE_BREACH_MS / 1000} s late: ${[...by].map(([kind, n]) => `${n} ${kind}`).join(', ')}`;
 }
 
 /** What a request that did not reach its end shows: status, tier, and its latest timeline entries. */
